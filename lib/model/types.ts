@@ -1,0 +1,258 @@
+/**
+ * The types of Pod Anatomy's model: what the adapters produce (facts read from the
+ * Docker engine and from procfs) and what the snapshot builder returns (the wire
+ * format of GET /api/snapshot).
+ *
+ * The wire format holds ids, never nested object graphs: a pod names its containers by
+ * id, a container names its processes by host PID, and the client re-links them.
+ *
+ * This file is pure: types and constants only, no I/O.
+ */
+
+/** The namespace types drawn by Pod Anatomy (the entries of /proc/PID/ns, minus *_for_children). */
+export const NAMESPACE_TYPES = ["cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"] as const;
+export type NamespaceType = (typeof NAMESPACE_TYPES)[number];
+
+/** What each namespace type isolates, in one line (legend and tooltips). */
+export const NAMESPACE_EXPLANATIONS: Record<NamespaceType, string> = {
+  cgroup: "the view of the cgroup tree (/proc/self/cgroup shows paths relative to its root)",
+  ipc: "System V IPC objects and POSIX message queues",
+  mnt: "mount points: the container's own filesystem",
+  net: "network devices, addresses, ports, routes: what localhost means",
+  pid: "process IDs: who is PID 1, who ps can see",
+  time: "the offsets of the monotonic and boot-time clocks",
+  user: "user and group IDs, and capabilities over the other namespaces",
+  uts: "hostname and NIS domain name",
+};
+
+// ---------------------------------------------------------------------------------------
+// Facts from procfs (lib/server/procfs.ts produces them)
+// ---------------------------------------------------------------------------------------
+
+/** One line of /proc/PID/cgroup: `hierarchy-ID:controller-list:cgroup-path`. */
+export interface CgroupEntry {
+  /** Hierarchy ID; 0 is the cgroup v2 unified hierarchy. */
+  hierarchyId: number;
+  /** Controllers bound to this hierarchy (v1), e.g. ["cpu","cpuacct"] or ["name=systemd"]; empty for v2. */
+  controllers: string[];
+  /** Path of the process's cgroup within that hierarchy, e.g. "/docker/4f1c…". */
+  path: string;
+}
+
+/** What /proc/PID/status says, the fields Pod Anatomy uses. */
+export interface ProcStatus {
+  /** `Name:` the command name (comm), at most 15 characters. */
+  name: string;
+  /** `State:` the one-letter state: R running, S sleeping, D disk sleep, Z zombie, T stopped, … */
+  state: string;
+  /** `PPid:` the parent's PID as seen from the reader's pid namespace (0 for the root). */
+  ppid: number;
+  /** `NSpid:` the PID in each pid namespace, outermost first; the last is the PID inside the innermost. */
+  nspid: number[];
+  /** `Uid:` the real user ID. */
+  uid: number;
+}
+
+/** Everything read for one process. */
+export interface ProcessFacts extends ProcStatus {
+  /** PID as seen from the reader (the host, usually). */
+  pid: number;
+  /** Namespace inode of each type present in /proc/PID/ns (a kernel without `time` has no entry). */
+  namespaces: Partial<Record<NamespaceType, number>>;
+  /** Inode of /proc/PID/ns/pid_for_children, when present. */
+  pidForChildren?: number;
+  /** /proc/PID/cgroup, parsed. */
+  cgroups: CgroupEntry[];
+  /** /proc/PID/cmdline, split on NUL; empty for kernel threads and zombies. */
+  cmdline: string[];
+}
+
+/** Result of a scan of /proc: the processes read, and those skipped with the reason. */
+export interface ProcScan {
+  processes: ProcessFacts[];
+  /** Processes that vanished or could not be read; counted, never fatal. */
+  skipped: { pid: number; reason: string }[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Facts from the Docker engine (lib/server/docker.ts produces them)
+// ---------------------------------------------------------------------------------------
+
+/** A published port: `hostIp:hostPort -> containerPort/protocol`. */
+export interface PortBinding {
+  containerPort: number;
+  protocol: string;
+  hostIp: string;
+  hostPort: number;
+}
+
+/** A container as `docker inspect` describes it, reshaped into our own type. */
+export interface ContainerFacts {
+  /** Full 64-hex container id. */
+  id: string;
+  /** Name without the leading slash. */
+  name: string;
+  /** Image reference as given at creation (Config.Image). */
+  image: string;
+  /** Image id (sha256:…). */
+  imageId: string;
+  /** State.Status: created, running, paused, restarting, removing, exited, dead. */
+  state: string;
+  /** Host PID of the container's init process, or null when not running. */
+  pid: number | null;
+  /** ISO time of creation. */
+  created: string;
+  /** HostConfig.NetworkMode, e.g. "default", "bridge", "host", "none", "container:<id>". */
+  networkMode: string;
+  /** HostConfig.IpcMode, e.g. "private", "shareable", "host", "container:<id>". */
+  ipcMode: string;
+  /** HostConfig.PidMode, e.g. "", "host", "container:<id>". */
+  pidMode: string;
+  /** HostConfig.UTSMode, "" or "host". */
+  utsMode: string;
+  /** HostConfig.CgroupParent, "" when Docker's default. */
+  cgroupParent: string;
+  labels: Record<string, string>;
+  ports: PortBinding[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Host facts and engine state
+// ---------------------------------------------------------------------------------------
+
+export type CgroupVersion = "v1" | "v2" | "hybrid" | "unknown";
+
+export interface HostFacts {
+  hostname: string;
+  /** `uname -r`. */
+  kernel: string;
+  cgroupVersion: CgroupVersion;
+  /** Namespace inodes of PID 1: the host's own namespaces. */
+  namespaces: Partial<Record<NamespaceType, number>>;
+}
+
+/** Why the engine could not be reached, each with its own explanation in the UI. */
+export type EngineFailure = "socket-missing" | "permission-denied" | "no-daemon" | "timeout" | "error";
+
+export type EngineStatus =
+  | { state: "ok"; version: string; apiVersion: string; endpoint: string }
+  | { state: "unreachable"; reason: EngineFailure; endpoint: string; message: string; hint: string };
+
+// ---------------------------------------------------------------------------------------
+// The snapshot (wire format of GET /api/snapshot)
+// ---------------------------------------------------------------------------------------
+
+/** Where an image came from: the real upstream image, or a stand-in built from this project's sources. */
+export type ImageSource = "real" | "stand-in" | "other";
+
+export type ContainerRole = "sandbox" | "member" | "standalone";
+
+export interface Container {
+  id: string;
+  name: string;
+  image: string;
+  imageSource: ImageSource;
+  state: string;
+  /** Host PID of the init process, or null when not running. */
+  pid: number | null;
+  created: string;
+  modes: { network: string; ipc: string; pid: string; uts: string; cgroupParent: string };
+  labels: Record<string, string>;
+  ports: PortBinding[];
+  /** The pod this container belongs to, or null. */
+  podId: string | null;
+  role: ContainerRole;
+  /** Namespace inodes of the init process (empty when not running or unreadable). */
+  namespaces: Partial<Record<NamespaceType, number>>;
+  /** Types whose inode equals the sandbox's (members only; empty for sandboxes and standalones). */
+  sharedWithSandbox: NamespaceType[];
+  /** Types whose inode is the host's (PID 1's). */
+  sharedWithHost: NamespaceType[];
+  /** Types that are the container's own: neither the sandbox's nor the host's. */
+  own: NamespaceType[];
+  /** cgroup of the init process, one entry per hierarchy. */
+  cgroups: CgroupEntry[];
+  /** Host PIDs of every process in this container (matched by container id in its cgroup path). */
+  processIds: number[];
+}
+
+export interface Process {
+  pid: number;
+  ppid: number;
+  name: string;
+  state: string;
+  nspid: number[];
+  uid: number;
+  cmdline: string[];
+  /** The container this process runs in, or null for host processes. */
+  containerId: string | null;
+}
+
+/** One namespace, as the kernel identifies it: type + inode. */
+export interface Namespace {
+  /** `type:[inode]`, exactly as readlink /proc/PID/ns/TYPE shows it. */
+  id: string;
+  type: NamespaceType;
+  inode: number;
+  /** Containers whose init process is in this namespace. */
+  containerIds: string[];
+  /** True when it is the host's (PID 1's) namespace. */
+  isHost: boolean;
+}
+
+/** How a pod was recognised. */
+export type PodSource = "pod-anatomy" | "kubernetes" | "inferred";
+
+export interface Pod {
+  /** The sandbox container's id. */
+  id: string;
+  /** Display name: our label, the Kubernetes pod name, or the sandbox's name. */
+  name: string;
+  /** Kubernetes namespace, when known. */
+  k8sNamespace: string | null;
+  source: PodSource;
+  /** True when Pod Anatomy created it (carries our label): only those can be deleted here. */
+  managed: boolean;
+  sandboxId: string;
+  memberIds: string[];
+}
+
+/** A spoke of the pod graph: a member joined to its sandbox by the namespaces they share. */
+export interface Link {
+  podId: string;
+  sandboxId: string;
+  memberId: string;
+  shared: NamespaceType[];
+}
+
+export interface Warning {
+  /** A stable code, e.g. "proc-skipped", "engine-unreachable". */
+  code: string;
+  message: string;
+  /** How many things this warning counts (e.g. skipped processes). */
+  count?: number;
+}
+
+export interface Snapshot {
+  /** ISO time the snapshot was taken. */
+  takenAt: string;
+  host: HostFacts;
+  engine: EngineStatus;
+  pods: Pod[];
+  containers: Container[];
+  processes: Process[];
+  namespaces: Namespace[];
+  links: Link[];
+  warnings: Warning[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Labels on everything Pod Anatomy creates
+// ---------------------------------------------------------------------------------------
+
+export const LABEL_APP = "io.pod-anatomy.app";
+export const LABEL_APP_VALUE = "pod-anatomy";
+export const LABEL_POD = "io.pod-anatomy.pod";
+export const LABEL_ROLE = "io.pod-anatomy.role";
+export const LABEL_IMAGE_SOURCE = "io.pod-anatomy.image-source";
+export const LABEL_SAMPLE = "io.pod-anatomy.sample";
