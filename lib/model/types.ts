@@ -164,7 +164,7 @@ export interface Container {
   role: ContainerRole;
   /** Namespace inodes of the init process (empty when not running or unreadable). */
   namespaces: Partial<Record<NamespaceType, number>>;
-  /** Types whose inode equals the sandbox's (members only; empty for sandboxes and standalones). */
+  /** Types whose inode equals the sandbox's and is not the host's (members only; empty for sandboxes and standalones). */
   sharedWithSandbox: NamespaceType[];
   /** Types whose inode is the host's (PID 1's). */
   sharedWithHost: NamespaceType[];

@@ -1,0 +1,14 @@
+/** The shapes of requests that change things, validated at the boundary (zod). Pure. */
+import { z } from "zod";
+
+/** A pod name as Pod Anatomy makes them: lower-case letters, digits and dashes. */
+export const PodName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, "a pod name is 1-41 lower-case letters, digits or dashes, starting with a letter or digit");
+
+export const CreatePodRequest = z
+  .object({
+    sample: z.literal("ghost-behind-nginx", { error: 'the only sample is "ghost-behind-nginx"' }),
+  })
+  .strict();
+export type CreatePodRequest = z.infer<typeof CreatePodRequest>;

@@ -1,0 +1,21 @@
+import "server-only";
+import type { NextResponse } from "next/server";
+import { PortInUseError } from "./demo-pod";
+import { explainEngineError, type DockerClient } from "./docker";
+import { jsonError } from "./http";
+import { ImageError } from "./images";
+
+/** Turn a failure while creating or deleting a pod into a response that says what to do. */
+export function podErrorResponse(err: unknown, docker: DockerClient): NextResponse {
+  if (err instanceof PortInUseError) return jsonError(409, "Port in use", err.message);
+  if (err instanceof ImageError) return jsonError(500, err.message, err.hint);
+  const code = (err as { code?: string })?.code;
+  const name = (err as { name?: string })?.name;
+  if (code === "ENOENT" || code === "EACCES" || code === "ECONNREFUSED" || name === "AbortError" || name === "TimeoutError") {
+    const e = explainEngineError(err, docker.endpoint);
+    return jsonError(503, e.message, e.hint);
+  }
+  const engineMessage = (err as { json?: { message?: string } })?.json?.message;
+  console.error("pod operation failed:", err);
+  return jsonError(500, "The Docker engine refused the request", engineMessage ?? (err as Error)?.message ?? String(err));
+}
