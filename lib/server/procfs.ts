@@ -1,0 +1,215 @@
+import "server-only";
+
+/**
+ * Reads processes from procfs. Every function takes a procRoot (default "/proc") so tests
+ * can point it at a fake tree (test/fixtures/proc-basic/).
+ *
+ * Synchronous node:fs on purpose: for procfs it measured ~6× faster than fs/promises
+ * (1,075 processes: 98 ms vs 622 ms), see DESIGN.md.
+ */
+
+import { existsSync, readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { hostname, release } from "node:os";
+import { join } from "node:path";
+
+import {
+  parseCgroupFile,
+  parseCmdline,
+  parseNamespaceLink,
+  parseStatus,
+  ProcParseError,
+} from "@/lib/model/parse-proc";
+import {
+  NAMESPACE_TYPES,
+  type CgroupVersion,
+  type HostFacts,
+  type NamespaceType,
+  type ProcessFacts,
+  type ProcScan,
+} from "@/lib/model/types";
+
+const NAMESPACE_TYPE_SET: ReadonlySet<string> = new Set(NAMESPACE_TYPES);
+
+function isNamespaceType(name: string): name is NamespaceType {
+  return NAMESPACE_TYPE_SET.has(name);
+}
+
+function errnoCode(err: unknown): string | undefined {
+  if (typeof err === "object" && err !== null && "code" in err) {
+    const code = (err as { code: unknown }).code;
+    return typeof code === "string" ? code : undefined;
+  }
+  return undefined;
+}
+
+/** Runs a parser and tags a ProcParseError with the procfs file it came from. */
+function parseIn<T>(file: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof ProcParseError && err.file === undefined) err.file = file;
+    throw err;
+  }
+}
+
+/** Reads one ns link; returns its inode. Throws on I/O errors and on a target that is not `type:[inode]`. */
+function readNsInode(nsDir: string, name: string): number {
+  const target = readlinkSync(join(nsDir, name), "utf8");
+  const parsed = parseNamespaceLink(target);
+  if (parsed === null) throw new ProcParseError(`link target is not "type:[inode]": ${JSON.stringify(target)}`, `ns/${name}`);
+  return parsed.inode;
+}
+
+/**
+ * Reads everything Pod Anatomy needs about one process: status, ns/, cgroup, cmdline.
+ *
+ * Throws when the process cannot be read: ENOENT/ESRCH (it vanished), EACCES/EPERM,
+ * or a ProcParseError (`file` says which file was corrupt). Callers decide what to do.
+ *
+ * One exception, as the kernel behaves: a zombie still lists every ns/ entry, but readlink
+ * fails with ENOENT for all but `pid` and `user` (its nsproxy is gone). An ns entry whose
+ * readlink gives ENOENT is therefore left out instead of failing the whole process; if the
+ * process really vanished, the reads of cgroup and cmdline that follow fail.
+ */
+export function readProcess(pid: number, procRoot = "/proc"): ProcessFacts {
+  const dir = join(procRoot, String(pid));
+
+  const statusText = readFileSync(join(dir, "status"), "utf8");
+  const status = parseIn("status", () => parseStatus(statusText));
+
+  const nsDir = join(dir, "ns");
+  const namespaces: Partial<Record<NamespaceType, number>> = {};
+  let pidForChildren: number | undefined;
+  for (const name of readdirSync(nsDir).sort()) {
+    const wanted = isNamespaceType(name) || name === "pid_for_children";
+    if (!wanted) continue; // time_for_children, and types newer than this code
+    let inode: number;
+    try {
+      inode = readNsInode(nsDir, name);
+    } catch (err) {
+      if (errnoCode(err) === "ENOENT") continue; // zombie (see above)
+      throw err;
+    }
+    if (name === "pid_for_children") pidForChildren = inode;
+    else if (isNamespaceType(name)) namespaces[name] = inode;
+  }
+
+  const cgroupText = readFileSync(join(dir, "cgroup"), "utf8");
+  const cgroups = parseIn("cgroup", () => parseCgroupFile(cgroupText));
+
+  const cmdline = parseCmdline(readFileSync(join(dir, "cmdline"), "utf8"));
+
+  const facts: ProcessFacts = { pid, ...status, namespaces, cgroups, cmdline };
+  if (pidForChildren !== undefined) facts.pidForChildren = pidForChildren;
+  return facts;
+}
+
+/**
+ * The namespace inodes of one process (NAMESPACE_TYPES only). An entry that cannot be read
+ * or parsed is left out; a process whose ns/ directory cannot be listed yields {}.
+ */
+export function readNamespaces(pid: number, procRoot = "/proc"): Partial<Record<NamespaceType, number>> {
+  const nsDir = join(procRoot, String(pid), "ns");
+  const namespaces: Partial<Record<NamespaceType, number>> = {};
+  let names: string[];
+  try {
+    names = readdirSync(nsDir);
+  } catch {
+    return namespaces;
+  }
+  for (const name of names.sort()) {
+    if (!isNamespaceType(name)) continue;
+    try {
+      namespaces[name] = readNsInode(nsDir, name);
+    } catch {
+      // unreadable (zombie, permission) or not a namespace link: leave it out
+    }
+  }
+  return namespaces;
+}
+
+/** The PIDs in procRoot: its all-digit entries, ascending. */
+export function listPids(procRoot = "/proc"): number[] {
+  return readdirSync(procRoot)
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/** A short, human reason for a process that could not be read. */
+function skipReason(err: unknown): string {
+  if (err instanceof ProcParseError) return `corrupt ${err.file ?? "file"}: ${err.message}`;
+  const code = errnoCode(err);
+  if (code === "ENOENT" || code === "ESRCH") return "vanished";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code !== undefined) return `unreadable: ${code}`;
+  return `unreadable: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/**
+ * Reads every process in procRoot. A process that vanishes mid-read, cannot be read or is
+ * corrupt goes to `skipped` with the reason; one process never makes the scan throw.
+ * Only listing procRoot itself can throw.
+ */
+export function scanProcesses(procRoot = "/proc"): ProcScan {
+  const scan: ProcScan = { processes: [], skipped: [] };
+  for (const pid of listPids(procRoot)) {
+    try {
+      scan.processes.push(readProcess(pid, procRoot));
+    } catch (err) {
+      scan.skipped.push({ pid, reason: skipReason(err) });
+    }
+  }
+  return scan;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Controller directories a cgroup v1 mount point has (any one is enough). */
+const V1_CONTROLLER_DIRS = ["memory", "cpu", "cpuacct", "cpu,cpuacct", "cpuset", "pids", "blkio", "devices", "freezer", "systemd"];
+
+/**
+ * Which cgroup layout is mounted at cgroupRoot:
+ * - "v2":     <root>/cgroup.controllers exists (the unified hierarchy is the root)
+ * - "hybrid": v1 controller directories plus <root>/unified (cgroup2 mounted there)
+ * - "v1":     v1 controller directories only
+ * - "unknown": anything else (not mounted, not Linux)
+ */
+export function readCgroupVersion(cgroupRoot = "/sys/fs/cgroup"): CgroupVersion {
+  if (existsSync(join(cgroupRoot, "cgroup.controllers"))) return "v2";
+  const hasV1 = V1_CONTROLLER_DIRS.some((name) => isDirectory(join(cgroupRoot, name)));
+  if (!hasV1) return "unknown";
+  const unified = join(cgroupRoot, "unified");
+  if (existsSync(join(unified, "cgroup.controllers")) || isDirectory(unified)) return "hybrid";
+  return "v1";
+}
+
+/** Facts about the host: hostname, kernel release, cgroup layout, and PID 1's namespaces. */
+export function readHostFacts(opts: { procRoot?: string; cgroupRoot?: string } = {}): HostFacts {
+  const procRoot = opts.procRoot ?? "/proc";
+  const cgroupRoot = opts.cgroupRoot ?? "/sys/fs/cgroup";
+  // PID 1's namespaces are the host's. Some VMs and sandboxes refuse even root the ns links
+  // of PID 1; kthreadd (PID 2) is then the witness: the kernel keeps it in the initial namespaces.
+  let namespacesFrom = 1;
+  let namespaces = readNamespaces(1, procRoot);
+  if (Object.keys(namespaces).length === 0) {
+    const fallback = readNamespaces(2, procRoot);
+    if (Object.keys(fallback).length > 0) {
+      namespacesFrom = 2;
+      namespaces = fallback;
+    }
+  }
+  return {
+    hostname: hostname(),
+    kernel: release(),
+    cgroupVersion: readCgroupVersion(cgroupRoot),
+    namespaces,
+    namespacesFrom,
+  };
+}
