@@ -5,5 +5,11 @@ import { launchToken } from "@/lib/server/guard";
 /** The dashboard. Rendered per request: it hands the page this launch's token. */
 export default async function Home() {
   await connection();
-  return <Dashboard token={launchToken()} />;
+  const token = launchToken();
+  return (
+    <>
+      <meta name="pod-anatomy-token" content={token} />
+      <Dashboard token={token} />
+    </>
+  );
 }

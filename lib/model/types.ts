@@ -129,6 +129,11 @@ export interface HostFacts {
   cgroupVersion: CgroupVersion;
   /** Namespace inodes of PID 1: the host's own namespaces. */
   namespaces: Partial<Record<NamespaceType, number>>;
+  /**
+   * The PID they were read from: 1, or 2 (kthreadd, always in the initial namespaces) where
+   * PID 1's ns links are unreadable even to root, as in some VMs and sandboxes.
+   */
+  namespacesFrom: number;
 }
 
 /** Why the engine could not be reached, each with its own explanation in the UI. */
@@ -256,3 +261,5 @@ export const LABEL_POD = "io.pod-anatomy.pod";
 export const LABEL_ROLE = "io.pod-anatomy.role";
 export const LABEL_IMAGE_SOURCE = "io.pod-anatomy.image-source";
 export const LABEL_SAMPLE = "io.pod-anatomy.sample";
+/** Set when the server runs with POD_ANATOMY_RUN_ID (tests): what that run created, to clean up exactly that. */
+export const LABEL_RUN = "io.pod-anatomy.run";

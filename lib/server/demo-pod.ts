@@ -6,6 +6,7 @@ import {
   LABEL_IMAGE_SOURCE,
   LABEL_POD,
   LABEL_ROLE,
+  LABEL_RUN,
   LABEL_SAMPLE,
   type ContainerFacts,
 } from "@/lib/model/types";
@@ -47,6 +48,7 @@ function labels(pod: string, role: "sandbox" | "app", image: ResolvedImage): Rec
     [LABEL_ROLE]: role,
     [LABEL_IMAGE_SOURCE]: image.source,
     [LABEL_SAMPLE]: DEMO_SAMPLE,
+    ...(process.env.POD_ANATOMY_RUN_ID ? { [LABEL_RUN]: process.env.POD_ANATOMY_RUN_ID } : {}),
   };
 }
 

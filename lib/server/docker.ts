@@ -42,10 +42,21 @@ export interface ContainerSpec {
 
 /** Timeout for every non-stream call. */
 const CALL_TIMEOUT_MS = 5_000;
-/** Stopping a container may take Docker's 10 s grace period: a longer timeout for remove. */
+/** A forced remove kills first; give it a little longer. */
 const REMOVE_TIMEOUT_MS = 20_000;
 
-const timeout = (ms = CALL_TIMEOUT_MS) => ({ abortSignal: AbortSignal.timeout(ms) });
+/** Bound a non-stream call: reject with a TimeoutError when the engine does not answer in time. */
+function bounded<T>(call: Promise<T>, ms = CALL_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new Error(`the Docker engine did not answer within ${ms / 1000} s`);
+      err.name = "TimeoutError";
+      reject(err);
+    }, ms);
+  });
+  return Promise.race([call, expired]).finally(() => clearTimeout(timer));
+}
 
 /** The engine endpoint dockerode will use, for messages. */
 export function describeEndpoint(env: NodeJS.ProcessEnv = process.env): string {
@@ -106,25 +117,28 @@ function isNotFound(err: unknown): boolean {
 
 export class DockerodeClient implements DockerClient {
   readonly endpoint: string;
-  private readonly docker: Docker;
+  /** For ordinary calls: the modem drops a socket that stays silent past the timeout. */
+  private readonly docker = new Docker({ timeout: CALL_TIMEOUT_MS + 1_000 });
+  /** For streams (pull, build): no socket timeout, they may be long. */
+  private readonly streams = new Docker();
 
-  constructor(docker: Docker = new Docker(), endpoint = describeEndpoint()) {
-    this.docker = docker;
+  constructor(endpoint = describeEndpoint()) {
     this.endpoint = endpoint;
   }
 
   async version() {
-    const v = await this.docker.version(timeout());
+    const v = await bounded(this.docker.version());
     return { version: v.Version, apiVersion: v.ApiVersion };
   }
 
   async listContainers(filter?: { labels?: string[] }): Promise<ContainerFacts[]> {
-    const list = await this.docker.listContainers({
-      all: true,
-      size: false,
-      ...(filter?.labels ? { filters: JSON.stringify({ label: filter.labels }) } : {}),
-      ...timeout(),
-    });
+    const list = await bounded(
+      this.docker.listContainers({
+        all: true,
+        size: false,
+        ...(filter?.labels ? { filters: JSON.stringify({ label: filter.labels }) } : {}),
+      }),
+    );
     const inspected = await Promise.all(list.map((c) => this.inspectContainer(c.Id)));
     // A container removed between list and inspect is simply gone.
     return inspected.filter((c): c is ContainerFacts => c !== null);
@@ -132,7 +146,7 @@ export class DockerodeClient implements DockerClient {
 
   async inspectContainer(id: string): Promise<ContainerFacts | null> {
     try {
-      return toContainerFacts(await this.docker.getContainer(id).inspect(timeout()));
+      return toContainerFacts(await bounded(this.docker.getContainer(id).inspect()));
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
@@ -141,7 +155,7 @@ export class DockerodeClient implements DockerClient {
 
   async imageExists(ref: string): Promise<boolean> {
     try {
-      await this.docker.getImage(ref).inspect(timeout());
+      await bounded(this.docker.getImage(ref).inspect());
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
@@ -152,12 +166,11 @@ export class DockerodeClient implements DockerClient {
   async pullImage(ref: string, opts: { startTimeoutMs: number; totalTimeoutMs: number }): Promise<void> {
     // The start of a pull (the engine resolving the registry) gets a short timeout; the
     // download itself is a stream and may take as long as the total allows.
-    const start = AbortSignal.timeout(opts.startTimeoutMs);
-    const stream = await this.docker.pull(ref, { abortSignal: start });
+    const stream: NodeJS.ReadableStream = await bounded(this.streams.pull(ref), opts.startTimeoutMs);
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        followStream(this.docker, stream),
+        followStream(this.streams, stream),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
             (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
@@ -171,11 +184,11 @@ export class DockerodeClient implements DockerClient {
   }
 
   async buildImage(contextDir: string, files: string[], tag: string, dockerfile: string, labels: Record<string, string>) {
-    const stream = await this.docker.buildImage(
+    const stream = await this.streams.buildImage(
       { context: contextDir, src: files },
       { t: tag, dockerfile, labels, rm: true, forcerm: true },
     );
-    await followStream(this.docker, stream);
+    await followStream(this.streams, stream);
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {
@@ -185,7 +198,7 @@ export class DockerodeClient implements DockerClient {
       exposed[`${p.containerPort}/tcp`] = {};
       bindings[`${p.containerPort}/tcp`] = [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }];
     }
-    const created = await this.docker.createContainer({
+    const created = await bounded(this.docker.createContainer({
       name: spec.name,
       Image: spec.image,
       Cmd: spec.cmd,
@@ -203,18 +216,17 @@ export class DockerodeClient implements DockerClient {
         Devices: [],
         Binds: [],
       },
-      ...timeout(),
-    });
+    }));
     return created.id;
   }
 
   async startContainer(id: string): Promise<void> {
-    await this.docker.getContainer(id).start(timeout());
+    await bounded(this.docker.getContainer(id).start());
   }
 
   async removeContainer(id: string): Promise<void> {
     try {
-      await this.docker.getContainer(id).remove({ force: true, v: true, ...timeout(REMOVE_TIMEOUT_MS) });
+      await bounded(this.docker.getContainer(id).remove({ force: true, v: true }), REMOVE_TIMEOUT_MS);
     } catch (err) {
       if (isNotFound(err)) return;
       // 409 "removal already in progress" means it is going away: fine.

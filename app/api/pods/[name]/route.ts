@@ -9,7 +9,7 @@ import { podErrorResponse } from "@/lib/server/pod-errors";
 export const dynamic = "force-dynamic";
 
 /** DELETE /api/pods/NAME: remove every container of a pod Pod Anatomy made (and only those). */
-export async function DELETE(req: Request, ctx: RouteContext<"/api/pods/[name]">) {
+export async function DELETE(req: Request, ctx: { params: Promise<{ name: string }> }) {
   const refused = refuseUnlessSameOrigin(req);
   if (refused) return refused;
   const { name } = await ctx.params;

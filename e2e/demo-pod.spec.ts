@@ -1,0 +1,58 @@
+import { execFileSync } from "node:child_process";
+import { expect, test } from "@playwright/test";
+
+/**
+ * What a trainer does: open the dashboard, click "Create demo pod", see the pause
+ * container as the hub with nginx and ghost as spokes, open a container, take a
+ * screenshot, delete the pod.
+ */
+const RUN_LABEL = `io.pod-anatomy.run=${process.env.POD_ANATOMY_RUN_ID ?? "unset"}`;
+
+test.afterAll(() => {
+  // Whatever happened above, leave no container of this run behind.
+  const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=${RUN_LABEL}`], { encoding: "utf8" }).split("\n").filter(Boolean);
+  if (ids.length > 0) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
+});
+
+test("create the demo pod, see the hub and its spokes, inspect a container, delete the pod", async ({ page }, testInfo) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Pod Anatomy" })).toBeVisible();
+  await expect(page.getByTestId("engine-state")).not.toHaveText("unreachable");
+
+  await page.getByRole("button", { name: "Create demo pod" }).click();
+  const notice = page.getByTestId("notice");
+  await expect(notice).toContainText(/Created demo pod (demo-[0-9a-f]+)/, { timeout: 90_000 });
+  const podName = /Created demo pod (demo-[0-9a-f]+)/.exec((await notice.textContent()) ?? "")![1]!;
+
+  // The hub: the pod's pause container, drawn as the sandbox.
+  const hub = page.locator(`g[data-role="sandbox"]`, { hasText: `${podName}-pause` });
+  await expect(hub).toBeVisible();
+  const hubId = await hub.getAttribute("data-id");
+  expect(hubId).toMatch(/^[0-9a-f]{64}$/);
+
+  // Two spokes from the hub, each labelled with the shared namespaces.
+  const spokes = page.locator(`[data-testid="spoke-label"][data-edge^="${hubId}->"]`);
+  await expect(spokes).toHaveCount(2);
+  for (const label of await spokes.allTextContents()) {
+    for (const ns of ["net", "ipc", "pid"]) expect(label).toContain(ns);
+  }
+
+  // A member's details: the namespace table as ls -l /proc/PID/ns shows it.
+  await page.locator(`g[data-role="member"]`, { hasText: `${podName}-nginx` }).click();
+  const details = page.getByTestId("container-details");
+  await expect(details).toContainText(`${podName}-nginx`);
+  await expect(details.getByTestId("ns-table").locator('[data-ns="net"]')).toContainText(/net:\[\d+\]/);
+  await expect(details.getByTestId("ns-table").locator('[data-ns="net"]')).toContainText(`${podName}-pause`);
+  await expect(details).toContainText("PID 1");
+
+  const shot = testInfo.outputPath("demo-pod.png");
+  await page.screenshot({ path: shot, fullPage: true });
+  await testInfo.attach("demo-pod", { path: shot, contentType: "image/png" });
+  execFileSync("mkdir", ["-p", "artifacts"]);
+  execFileSync("cp", [shot, "artifacts/demo-pod.png"]);
+
+  // Delete: the pod disappears from the graph without a reload.
+  await page.locator(`[data-pod="${podName}"]`).getByRole("button", { name: "Delete" }).click();
+  await expect(notice).toContainText(`Deleted pod ${podName}`, { timeout: 60_000 });
+  await expect(page.locator(`g[data-id="${hubId}"]`)).toHaveCount(0);
+});

@@ -1,0 +1,64 @@
+# Shared by scripts/up.sh and scripts/test.sh: install and start what Pod Anatomy needs,
+# only when it is missing. Source it; do not run it.
+
+say() { printf '\033[1m[pod-anatomy]\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    say "need root for: $*"; return 1
+  fi
+}
+
+# ensure_packages CMD:PACKAGE ... — apt-get install PACKAGE when CMD (a command or a path) is missing.
+ensure_packages() {
+  local missing=() pair cmd pkg
+  for pair in "$@"; do
+    cmd=${pair%%:*}; pkg=${pair#*:}
+    if [ "${cmd#/}" != "$cmd" ]; then [ -e "$cmd" ] && continue; else command -v "$cmd" >/dev/null && continue; fi
+    missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null; then
+    say "missing: ${missing[*]} — install them with your package manager"; return 1
+  fi
+  say "installing ${missing[*]} (apt-get)"
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_node_modules() {
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+docker_answers() { timeout 10 docker info >/dev/null 2>&1; }
+
+# Start dockerd when no engine answers (and we may). Sets STARTED_DOCKERD=1 when we started it.
+STARTED_DOCKERD=0
+ensure_docker_engine() {
+  docker_answers && return 0
+  if [ -n "${DOCKER_HOST:-}" ]; then say "DOCKER_HOST=$DOCKER_HOST does not answer"; return 1; fi
+  if ! command -v dockerd >/dev/null; then say "no dockerd on this machine"; return 1; fi
+  say "starting dockerd (log: /tmp/pod-anatomy-dockerd.log)"
+  as_root sh -c 'nohup setsid /usr/sbin/dockerd >/tmp/pod-anatomy-dockerd.log 2>&1 & echo $! >/tmp/pod-anatomy-dockerd.pid' || return 1
+  STARTED_DOCKERD=1
+  local i
+  for i in $(seq 1 60); do docker_answers && { say "Docker engine is up"; return 0; }; sleep 1; done
+  say "dockerd did not answer within 60 s; see /tmp/pod-anatomy-dockerd.log"; return 1
+}
+
+stop_started_docker_engine() {
+  [ "$STARTED_DOCKERD" = 1 ] || return 0
+  say "stopping the dockerd this script started"
+  as_root kill "$(cat /tmp/pod-anatomy-dockerd.pid)" 2>/dev/null || true
+  local i
+  for i in $(seq 1 30); do docker_answers || return 0; sleep 1; done
+}
+
+# wait_for_url URL SECONDS
+wait_for_url() {
+  local i
+  for i in $(seq 1 "$2"); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done
+  return 1
+}
