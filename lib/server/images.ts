@@ -1,12 +1,12 @@
 import "server-only";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { LABEL_APP, LABEL_APP_VALUE, type ImageSource } from "@/lib/model/types";
 import type { DockerClient } from "./docker";
+import { fs } from "./host-fs";
 
 /**
  * The images of the demo pod. Each role uses, in this order:

@@ -8,9 +8,7 @@ import "server-only";
  * (1,075 processes: 98 ms vs 622 ms), see DESIGN.md.
  */
 
-import { existsSync, readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { hostname, release } from "node:os";
-import { join } from "node:path";
 
 import {
   parseCgroupFile,
@@ -27,6 +25,9 @@ import {
   type ProcessFacts,
   type ProcScan,
 } from "@/lib/model/types";
+import { fs, joinPath } from "./host-fs";
+
+const { existsSync, readFileSync, readdirSync, readlinkSync, statSync } = fs;
 
 const NAMESPACE_TYPE_SET: ReadonlySet<string> = new Set(NAMESPACE_TYPES);
 
@@ -54,7 +55,7 @@ function parseIn<T>(file: string, parse: () => T): T {
 
 /** Reads one ns link; returns its inode. Throws on I/O errors and on a target that is not `type:[inode]`. */
 function readNsInode(nsDir: string, name: string): number {
-  const target = readlinkSync(join(nsDir, name), "utf8");
+  const target = readlinkSync(joinPath(nsDir, name), "utf8");
   const parsed = parseNamespaceLink(target);
   if (parsed === null) throw new ProcParseError(`link target is not "type:[inode]": ${JSON.stringify(target)}`, `ns/${name}`);
   return parsed.inode;
@@ -72,12 +73,12 @@ function readNsInode(nsDir: string, name: string): number {
  * process really vanished, the reads of cgroup and cmdline that follow fail.
  */
 export function readProcess(pid: number, procRoot = "/proc"): ProcessFacts {
-  const dir = join(procRoot, String(pid));
+  const dir = joinPath(procRoot, String(pid));
 
-  const statusText = readFileSync(join(dir, "status"), "utf8");
+  const statusText = readFileSync(joinPath(dir, "status"), "utf8");
   const status = parseIn("status", () => parseStatus(statusText));
 
-  const nsDir = join(dir, "ns");
+  const nsDir = joinPath(dir, "ns");
   const namespaces: Partial<Record<NamespaceType, number>> = {};
   let pidForChildren: number | undefined;
   for (const name of readdirSync(nsDir).sort()) {
@@ -94,10 +95,10 @@ export function readProcess(pid: number, procRoot = "/proc"): ProcessFacts {
     else if (isNamespaceType(name)) namespaces[name] = inode;
   }
 
-  const cgroupText = readFileSync(join(dir, "cgroup"), "utf8");
+  const cgroupText = readFileSync(joinPath(dir, "cgroup"), "utf8");
   const cgroups = parseIn("cgroup", () => parseCgroupFile(cgroupText));
 
-  const cmdline = parseCmdline(readFileSync(join(dir, "cmdline"), "utf8"));
+  const cmdline = parseCmdline(readFileSync(joinPath(dir, "cmdline"), "utf8"));
 
   const facts: ProcessFacts = { pid, ...status, namespaces, cgroups, cmdline };
   if (pidForChildren !== undefined) facts.pidForChildren = pidForChildren;
@@ -109,7 +110,7 @@ export function readProcess(pid: number, procRoot = "/proc"): ProcessFacts {
  * or parsed is left out; a process whose ns/ directory cannot be listed yields {}.
  */
 export function readNamespaces(pid: number, procRoot = "/proc"): Partial<Record<NamespaceType, number>> {
-  const nsDir = join(procRoot, String(pid), "ns");
+  const nsDir = joinPath(procRoot, String(pid), "ns");
   const namespaces: Partial<Record<NamespaceType, number>> = {};
   let names: string[];
   try {
@@ -182,11 +183,11 @@ const V1_CONTROLLER_DIRS = ["memory", "cpu", "cpuacct", "cpu,cpuacct", "cpuset",
  * - "unknown": anything else (not mounted, not Linux)
  */
 export function readCgroupVersion(cgroupRoot = "/sys/fs/cgroup"): CgroupVersion {
-  if (existsSync(join(cgroupRoot, "cgroup.controllers"))) return "v2";
-  const hasV1 = V1_CONTROLLER_DIRS.some((name) => isDirectory(join(cgroupRoot, name)));
+  if (existsSync(joinPath(cgroupRoot, "cgroup.controllers"))) return "v2";
+  const hasV1 = V1_CONTROLLER_DIRS.some((name) => isDirectory(joinPath(cgroupRoot, name)));
   if (!hasV1) return "unknown";
-  const unified = join(cgroupRoot, "unified");
-  if (existsSync(join(unified, "cgroup.controllers")) || isDirectory(unified)) return "hybrid";
+  const unified = joinPath(cgroupRoot, "unified");
+  if (existsSync(joinPath(unified, "cgroup.controllers")) || isDirectory(unified)) return "hybrid";
   return "v1";
 }
 

@@ -1,0 +1,261 @@
+"use client";
+
+/**
+ * The details of one container: what it is, its namespaces as `ls -l /proc/PID/ns` shows
+ * them and who else is in each, its processes, and its cgroups.
+ */
+import type { ReactNode } from "react";
+import { NamespaceChip } from "@/components/NamespaceLegend";
+import type { Container, Process, Snapshot } from "@/lib/model/types";
+import { IMAGE_SOURCE_MARKERS, NAMESPACE_ORDER } from "@/lib/view/namespace-colors";
+
+export interface ContainerDetailsProps {
+  snapshot: Snapshot;
+  containerId: string;
+  onClose: () => void;
+}
+
+export function ContainerDetails({ snapshot, containerId, onClose }: ContainerDetailsProps) {
+  const container = snapshot.containers.find((c) => c.id === containerId);
+  const closeButton = (
+    <button
+      type="button"
+      onClick={onClose}
+      aria-label="Close details"
+      className="shrink-0 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-semibold text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+    >
+      Close
+    </button>
+  );
+
+  if (!container) {
+    return (
+      <section data-testid="container-details" className={PANEL}>
+        <div className="flex items-start justify-between gap-4">
+          <p className="text-slate-700">This container is no longer in the snapshot: it was probably removed.</p>
+          {closeButton}
+        </div>
+      </section>
+    );
+  }
+
+  const pod = snapshot.pods.find((p) => p.id === container.podId);
+  const marker = IMAGE_SOURCE_MARKERS[container.imageSource];
+  return (
+    <section data-testid="container-details" aria-label={`Container ${container.name}`} className={PANEL}>
+      <header className="flex items-start justify-between gap-4">
+        <h2 className="text-xl font-bold wrap-break-word">{container.name}</h2>
+        {closeButton}
+      </header>
+      <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+        <Field label="ID">
+          <code className="font-mono">{container.id.slice(0, 12)}</code>
+        </Field>
+        <Field label="Image">
+          <code className="font-mono wrap-break-word">{container.image}</code>{" "}
+          <span className="rounded-full px-2 py-0.5 text-sm font-bold whitespace-nowrap" style={{ color: marker.text, backgroundColor: marker.tint }}>
+            {marker.label}
+          </span>
+        </Field>
+        <Field label="State">
+          {container.state}
+          {container.pid !== null && ` · host PID ${container.pid}`}
+        </Field>
+        <Field label="Role">{container.role}</Field>
+        <Field label="Pod">{pod ? pod.name : "none"}</Field>
+      </dl>
+      <NamespaceTable snapshot={snapshot} container={container} />
+      <Processes snapshot={snapshot} container={container} />
+      <Cgroups container={container} />
+    </section>
+  );
+}
+
+const PANEL = "flex flex-col gap-5 rounded-lg border border-slate-200 bg-white p-5 text-[15px] text-slate-900 shadow-sm";
+const TABLE = "w-full border-collapse text-left [&_td]:border-t [&_td]:border-slate-200 [&_td]:px-2 [&_td]:py-1.5 [&_th]:px-2 [&_th]:py-1.5 [&_th]:whitespace-nowrap";
+const HEAD = "text-sm font-semibold text-slate-600";
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="font-semibold text-slate-600">{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+function Section({ title, children }: { title: ReactNode; children: ReactNode }) {
+  return (
+    <section>
+      <h3 className="mb-2 text-base font-bold">{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+function NamespaceTable({ snapshot, container }: { snapshot: Snapshot; container: Container }) {
+  const types = NAMESPACE_ORDER.filter((type) => container.namespaces[type] !== undefined);
+  const title = (
+    <>
+      Namespaces <span className="font-mono text-sm font-normal text-slate-600">ls -l /proc/{container.pid ?? "PID"}/ns</span>
+    </>
+  );
+  if (types.length === 0) {
+    return (
+      <Section title={title}>
+        <p className="text-slate-700">None read: the container is not running, or its /proc entry could not be read.</p>
+      </Section>
+    );
+  }
+  const byId = new Map(snapshot.containers.map((c) => [c.id, c]));
+  return (
+    <Section title={title}>
+      <div className="overflow-x-auto">
+        <table data-testid="ns-table" className={TABLE}>
+          <thead className={HEAD}>
+            <tr>
+              <th scope="col">Type</th>
+              <th scope="col">Namespace</th>
+              <th scope="col">Shared with</th>
+            </tr>
+          </thead>
+          <tbody>
+            {types.map((type) => {
+              const id = `${type}:[${container.namespaces[type]}]`;
+              const ns = snapshot.namespaces.find((n) => n.id === id);
+              const others = (ns?.containerIds ?? []).filter((cid) => cid !== container.id).map((cid) => byId.get(cid));
+              const withSandbox = container.sharedWithSandbox.includes(type);
+              return (
+                <tr key={type} data-ns={type} data-shared-with-sandbox={withSandbox || undefined} className={withSandbox ? "bg-sky-50" : undefined}>
+                  <td>
+                    <NamespaceChip type={type} />
+                  </td>
+                  <td className="font-mono whitespace-nowrap">{id}</td>
+                  <td>
+                    <SharedWith others={others} isHost={ns?.isHost ?? container.sharedWithHost.includes(type)} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {container.sharedWithSandbox.length > 0 && (
+        <p className="mt-2 text-sm text-slate-600">
+          <span className="mr-1 inline-block h-3 w-3 rounded-sm border border-sky-300 bg-sky-50 align-middle" /> shared with the pod&apos;s sandbox
+        </p>
+      )}
+    </Section>
+  );
+}
+
+function SharedWith({ others, isHost }: { others: (Container | undefined)[]; isHost: boolean }) {
+  const known = others.filter((c): c is Container => c !== undefined);
+  if (known.length === 0 && !isHost) return <span className="text-slate-600">only this container</span>;
+  return (
+    <ul className="flex flex-wrap gap-x-3 gap-y-1">
+      {known.map((c) => (
+        <li key={c.id} className={c.role === "sandbox" ? "font-bold" : undefined}>
+          {c.name}
+          {c.role === "sandbox" && " (sandbox)"}
+        </li>
+      ))}
+      {isHost && <li className="rounded bg-slate-200 px-1.5 font-semibold">host</li>}
+    </ul>
+  );
+}
+
+function Processes({ snapshot, container }: { snapshot: Snapshot; container: Container }) {
+  const byPid = new Map(snapshot.processes.map((p) => [p.pid, p]));
+  const processes = container.processIds
+    .map((pid) => byPid.get(pid))
+    .filter((p): p is Process => p !== undefined && p.containerId === container.id)
+    .sort((a, b) => a.pid - b.pid);
+  return (
+    <Section title="Processes">
+      {container.sharedWithSandbox.includes("pid") && <PidOne snapshot={snapshot} container={container} />}
+      {processes.length === 0 ? (
+        <p className="text-slate-700">No processes: the container is not running.</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className={TABLE}>
+            <thead className={HEAD}>
+              <tr>
+                <th scope="col">Host PID</th>
+                <th scope="col">PID inside</th>
+                <th scope="col">State</th>
+                <th scope="col">Command</th>
+              </tr>
+            </thead>
+            <tbody>
+              {processes.map((p) => (
+                <tr key={p.pid} className={p.state === "Z" ? "bg-rose-50" : undefined}>
+                  <td className="font-mono">{p.pid}</td>
+                  <td className="font-mono">{p.nspid.at(-1) ?? "?"}</td>
+                  <td>
+                    {p.state === "Z" ? <span className="rounded bg-rose-700 px-1.5 font-bold whitespace-nowrap text-white">Z zombie</span> : p.state}
+                  </td>
+                  <td className="font-mono wrap-break-word">{command(p)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Section>
+  );
+}
+
+/** Who is PID 1 of the pid namespace this container shares with its sandbox. */
+function PidOne({ snapshot, container }: { snapshot: Snapshot; container: Container }) {
+  const pidInode = container.namespaces.pid;
+  const inSameNs = new Map(snapshot.containers.filter((c) => c.namespaces.pid === pidInode).map((c) => [c.id, c]));
+  const first = snapshot.processes
+    .filter((p) => p.nspid.at(-1) === 1 && p.containerId !== null && inSameNs.has(p.containerId))
+    .sort((a, b) => a.pid - b.pid)[0];
+  const owner = first?.containerId ? inSameNs.get(first.containerId) : undefined;
+  return (
+    <p className="mb-2 rounded-md bg-slate-100 px-3 py-2">
+      {first && owner ? (
+        <>
+          PID 1 here is <code className="font-mono font-bold">{command(first)}</code> (host PID {first.pid}, container{" "}
+          {owner.name})
+        </>
+      ) : (
+        "PID 1 of this shared pid namespace is not in the snapshot."
+      )}
+    </p>
+  );
+}
+
+function Cgroups({ container }: { container: Container }) {
+  // v1 mounts one hierarchy per controller set, usually all at the same path: one line per path.
+  const byPath = new Map<string, string[]>();
+  for (const entry of container.cgroups) {
+    const controllers = entry.hierarchyId === 0 ? ["unified (v2)"] : entry.controllers;
+    byPath.set(entry.path, [...(byPath.get(entry.path) ?? []), ...controllers]);
+  }
+  return (
+    <Section title="Cgroups">
+      {byPath.size === 0 ? (
+        <p className="text-slate-700">None read: the container is not running.</p>
+      ) : (
+        <ul className="flex flex-col gap-1.5">
+          {[...byPath].map(([path, controllers]) => (
+            <li key={path}>
+              <code className="font-mono wrap-break-word">{path}</code>
+              <span className="block text-sm text-slate-600">{controllers.join(", ")}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Section>
+  );
+}
+
+/** The command line, or `[name]` when it is empty (kernel threads, zombies), as ps shows it. */
+function command(p: Process): string {
+  return p.cmdline.length > 0 ? p.cmdline.join(" ") : `[${p.name}]`;
+}
+
+export default ContainerDetails;

@@ -1,0 +1,302 @@
+"use client";
+
+/**
+ * The pod graph: each pod a cluster with its sandbox (pause) as the hub and its members as
+ * spokes, labelled with the namespaces they share. D3 computes the layout
+ * (lib/view/pod-graph-layout.ts) and handles pan and zoom; React renders every element.
+ */
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomTransform } from "d3";
+import type { Container, NamespaceType, Snapshot } from "@/lib/model/types";
+import { IMAGE_SOURCE_MARKERS, NAMESPACE_COLORS, sortNamespaceTypes } from "@/lib/view/namespace-colors";
+import { LAYOUT_SIZES, layoutPodGraph, type EdgeLayout, type NodeLayout } from "@/lib/view/pod-graph-layout";
+
+export interface PodGraphProps {
+  snapshot: Snapshot;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+}
+
+const ACCENT = "#0284c7"; // sky-600: selection and the spokes of the selected container
+
+export function PodGraph({ snapshot, selectedId, onSelect }: PodGraphProps) {
+  const layout = useMemo(() => layoutPodGraph(snapshot), [snapshot]);
+  const containers = useMemo(() => new Map(snapshot.containers.map((c) => [c.id, c])), [snapshot.containers]);
+  const podNames = useMemo(() => new Map(snapshot.pods.map((p) => [p.id, p.name])), [snapshot.pods]);
+
+  if (snapshot.containers.length === 0) {
+    return (
+      <div className="flex h-full min-h-[28rem] w-full flex-col items-center justify-center gap-2 rounded-lg bg-white p-8 text-center">
+        <p className="text-lg font-semibold text-slate-800">No containers to draw</p>
+        <p className="text-base text-slate-600">Start a sample pod, or run a container on this engine: it shows up here.</p>
+      </div>
+    );
+  }
+
+  const isSelectedEdge = (edge: EdgeLayout) => edge.sandboxId === selectedId || edge.memberId === selectedId;
+
+  return (
+    <ZoomableSvg width={layout.width} height={layout.height}>
+      {layout.clusters.map((cluster) => (
+        <g key={cluster.podId} transform={`translate(${cluster.x},${cluster.y})`}>
+          <circle r={cluster.r} fill="#f8fafc" stroke="#cbd5e1" strokeWidth={2} strokeDasharray="10 8" />
+          <text y={-cluster.r + 38} textAnchor="middle" className="fill-slate-800 text-[22px] font-bold">
+            <tspan className="fill-slate-500 font-semibold">pod </tspan>
+            {cluster.label}
+          </text>
+        </g>
+      ))}
+      {layout.edges.map((edge) => (
+        <line
+          key={edge.id}
+          data-edge={edge.id}
+          x1={edge.x1}
+          y1={edge.y1}
+          x2={edge.x2}
+          y2={edge.y2}
+          stroke={isSelectedEdge(edge) ? ACCENT : "#94a3b8"}
+          strokeWidth={isSelectedEdge(edge) ? 5 : 3}
+        />
+      ))}
+      {layout.nodes.map((node) => {
+        const container = containers.get(node.id);
+        if (!container) return null;
+        return (
+          <GraphNode
+            key={node.id}
+            node={node}
+            container={container}
+            podName={node.podId === null ? undefined : podNames.get(node.podId)}
+            selected={node.id === selectedId}
+            onSelect={onSelect}
+          />
+        );
+      })}
+      {layout.edges.map((edge) => (
+        <g key={edge.id}>
+          <rect
+            x={edge.labelX - edge.labelWidth / 2 - 10}
+            y={edge.labelY - 16}
+            width={edge.labelWidth + 20}
+            height={32}
+            rx={16}
+            fill="#ffffff"
+            stroke={isSelectedEdge(edge) ? ACCENT : "#cbd5e1"}
+            strokeWidth={2}
+          />
+          <text
+            data-testid="spoke-label"
+            data-edge={edge.id}
+            x={edge.labelX}
+            y={edge.labelY}
+            dy="0.35em"
+            textAnchor="middle"
+            className="text-[18px] font-bold"
+          >
+            {edge.shared.length === 0 ? <tspan className="fill-slate-600">nothing shared</tspan> : <NamespaceSpans types={edge.shared} />}
+          </text>
+        </g>
+      ))}
+    </ZoomableSvg>
+  );
+}
+
+/** White outline behind text so it stays legible over lines. */
+const HALO = "stroke-white text-[18px] font-bold [paint-order:stroke] [stroke-linejoin:round] [stroke-width:6px]";
+
+/** The SVG, with d3-zoom attached once: D3 only reports the transform, React applies it. */
+function ZoomableSvg({ width, height, children }: { width: number; height: number; children: ReactNode }) {
+  const svgRef = useRef<SVGSVGElement>(null);
+  const resetRef = useRef<() => void>(null);
+  const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
+
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg) return;
+    const behavior = zoom<SVGSVGElement, unknown>()
+      .scaleExtent([0.2, 8])
+      .on("zoom", (event: D3ZoomEvent<SVGSVGElement, unknown>) => setTransform(event.transform));
+    // Double-click stays a click on a node, not a zoom.
+    const selection = select(svg).call(behavior).on("dblclick.zoom", null);
+    resetRef.current = () => selection.call(behavior.transform, zoomIdentity);
+    return () => {
+      selection.on(".zoom", null);
+      resetRef.current = null;
+    };
+  }, []);
+
+  return (
+    <div className="relative h-full min-h-[28rem] w-full overflow-hidden rounded-lg bg-white">
+      <svg
+        ref={svgRef}
+        viewBox={`0 0 ${width} ${height}`}
+        aria-label="Pod graph: pods, their sandbox and member containers, and the namespaces they share"
+        className="absolute inset-0 h-full w-full cursor-grab touch-none font-sans select-none active:cursor-grabbing"
+      >
+        <g transform={transform.toString()}>{children}</g>
+      </svg>
+      <button
+        type="button"
+        onClick={() => resetRef.current?.()}
+        className="absolute top-3 right-3 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-semibold text-slate-800 shadow-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+      >
+        Reset view
+      </button>
+      <p className="pointer-events-none absolute bottom-2 left-3 text-sm text-slate-600">Drag to pan · scroll to zoom</p>
+    </div>
+  );
+}
+
+interface GraphNodeProps {
+  node: NodeLayout;
+  container: Container;
+  podName: string | undefined;
+  selected: boolean;
+  onSelect: (id: string) => void;
+}
+
+function GraphNode({ node, container, podName, selected, onSelect }: GraphNodeProps) {
+  const choose = () => onSelect(container.id);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    choose();
+  };
+  return (
+    <g
+      data-id={container.id}
+      data-role={node.kind}
+      role="button"
+      tabIndex={0}
+      aria-label={describe(container, node, podName)}
+      aria-pressed={selected}
+      onClick={choose}
+      onKeyDown={onKeyDown}
+      transform={`translate(${node.x},${node.y})`}
+      className="group cursor-pointer outline-none"
+    >
+      <title>{`${container.name}\n${container.image}`}</title>
+      <circle
+        r={node.r + 10}
+        fill="none"
+        stroke={ACCENT}
+        strokeWidth={3}
+        strokeDasharray="5 4"
+        className="opacity-0 group-focus-visible:opacity-100"
+      />
+      {node.kind === "sandbox" ? (
+        <SandboxBody container={container} r={node.r} selected={selected} />
+      ) : (
+        <ContainerBody container={container} node={node} selected={selected} />
+      )}
+    </g>
+  );
+}
+
+/** The hub: a big dark disc with the name, the image and where the image came from. */
+function SandboxBody({ container, r, selected }: { container: Container; r: number; selected: boolean }) {
+  const marker = IMAGE_SOURCE_MARKERS[container.imageSource];
+  const markerWidth = marker.label.length * 9.6 + 24;
+  return (
+    <>
+      <circle r={r} fill="#1e293b" stroke={selected ? ACCENT : "#0f172a"} strokeWidth={selected ? 7 : 2} />
+      <text y={-54} textAnchor="middle" className="fill-slate-300 text-[16px] font-semibold tracking-widest">
+        SANDBOX
+      </text>
+      <text y={-20} textAnchor="middle" className="fill-white text-[17px] font-bold">
+        {truncateEnd(container.name, 18)}
+      </text>
+      <text y={10} textAnchor="middle" className="fill-slate-100 font-mono text-[16px]">
+        {truncateStart(container.image, 21)}
+      </text>
+      <rect x={-markerWidth / 2} y={28} width={markerWidth} height={30} rx={15} fill={marker.tint} />
+      <text y={49} textAnchor="middle" fill={marker.text} className="text-[16px] font-bold">
+        {marker.label}
+      </text>
+    </>
+  );
+}
+
+/** A member or standalone container: a disc with its image's short name, its labels beside it. */
+function ContainerBody({ container, node, selected }: { container: Container; node: NodeLayout; selected: boolean }) {
+  const lines: { key: string; content: ReactNode }[] = [
+    { key: "name", content: <tspan className="fill-slate-900 text-[19px] font-bold">{truncateEnd(container.name, 20)}</tspan> },
+    node.kind === "member"
+      ? { key: "own", content: <NamespaceLine prefix="own" types={container.own} /> }
+      : { key: "standalone", content: <tspan className="fill-slate-600 font-semibold">standalone container</tspan> },
+  ];
+  if (container.sharedWithHost.length > 0) {
+    lines.push({ key: "host", content: <NamespaceLine prefix="host" types={container.sharedWithHost} /> });
+  }
+  if (container.state !== "running") {
+    lines.push({ key: "state", content: <tspan className="fill-rose-700">{container.state}</tspan> });
+  }
+
+  const { lineHeight } = LAYOUT_SIZES;
+  const firstY = node.labelAbove ? -node.r - 12 - (lines.length - 1) * lineHeight : node.r + 24;
+  return (
+    <>
+      <circle
+        r={node.r}
+        fill={selected ? "#e0f2fe" : node.kind === "standalone" ? "#f1f5f9" : "#ffffff"}
+        stroke={selected ? ACCENT : "#475569"}
+        strokeWidth={selected ? 7 : 3}
+        strokeDasharray={container.state === "running" ? undefined : "7 5"}
+      />
+      <text dy="0.35em" textAnchor="middle" className="fill-slate-700 text-[16px] font-semibold">
+        {truncateEnd(imageShortName(container.image), 8)}
+      </text>
+      {lines.map((line, i) => (
+        <text key={line.key} y={firstY + i * lineHeight} textAnchor="middle" className={HALO}>
+          {line.content}
+        </text>
+      ))}
+    </>
+  );
+}
+
+function NamespaceLine({ prefix, types }: { prefix: string; types: NamespaceType[] }) {
+  return (
+    <tspan>
+      <tspan className="fill-slate-600">{prefix}: </tspan>
+      {types.length === 0 ? <tspan className="fill-slate-600">none</tspan> : <NamespaceSpans types={types} separator=" " />}
+    </tspan>
+  );
+}
+
+/** Namespace types, each in its own colour: "net · ipc · pid". */
+function NamespaceSpans({ types, separator = " · " }: { types: NamespaceType[]; separator?: string }) {
+  return sortNamespaceTypes(types).map((type, i) => (
+    <tspan key={type}>
+      {i > 0 && <tspan className="fill-slate-500">{separator}</tspan>}
+      <tspan fill={NAMESPACE_COLORS[type].text}>{type}</tspan>
+    </tspan>
+  ));
+}
+
+function describe(container: Container, node: NodeLayout, podName: string | undefined): string {
+  const role = node.kind === "standalone" ? "standalone container" : `${node.kind} of pod ${podName ?? "unknown"}`;
+  const parts = [container.name, role, container.state];
+  if (node.kind === "member") {
+    parts.push(`shares ${container.sharedWithSandbox.join(" ") || "nothing"} with the sandbox`);
+    parts.push(`own ${container.own.join(" ") || "none"}`);
+  }
+  if (container.sharedWithHost.length > 0) parts.push(`host ${container.sharedWithHost.join(" ")}`);
+  return parts.join(", ");
+}
+
+/** "registry.k8s.io/library/nginx:1.27" → "nginx". */
+function imageShortName(image: string): string {
+  return image.split("/").pop()?.split(/[:@]/)[0] ?? image;
+}
+
+function truncateEnd(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Keeps the end, where an image's name and tag are. */
+function truncateStart(text: string, max: number): string {
+  return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
+}
+
+export default PodGraph;
