@@ -94,8 +94,8 @@ export default function Dashboard({ token }: { token: string }) {
       )}
       {data?.engine.state === "unreachable" && <EngineBanner engine={data.engine} />}
 
-      <main className="flex flex-1 flex-col gap-4 p-6 lg:flex-row">
-        <section className="min-h-[560px] flex-1 rounded-lg border border-slate-200 bg-white" aria-label="Pod graph">
+      <main className="flex flex-1 flex-col gap-4 p-6 lg:flex-row lg:items-start">
+        <section className="h-[70vh] min-h-[480px] flex-1 rounded-lg border border-slate-200 bg-white lg:sticky lg:top-4 lg:h-[calc(100vh-7rem)]" aria-label="Pod graph">
           {data ? (
             <PodGraph snapshot={data} selectedId={selected} onSelect={setSelectedId} />
           ) : (

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 
 /**
@@ -45,11 +46,13 @@ test("create the demo pod, see the hub and its spokes, inspect a container, dele
   await expect(details.getByTestId("ns-table").locator('[data-ns="net"]')).toContainText(`${podName}-pause`);
   await expect(details).toContainText("PID 1");
 
-  const shot = testInfo.outputPath("demo-pod.png");
-  await page.screenshot({ path: shot, fullPage: true });
-  await testInfo.attach("demo-pod", { path: shot, contentType: "image/png" });
-  execFileSync("mkdir", ["-p", "artifacts"]);
-  execFileSync("cp", [shot, "artifacts/demo-pod.png"]);
+  // Screenshots, as a trainer would take them: the whole page, and what fits on the screen.
+  fs.mkdirSync("artifacts", { recursive: true });
+  for (const [name, fullPage] of [["demo-pod", true], ["demo-pod-viewport", false]] as const) {
+    const shot = `artifacts/${name}.png`;
+    await page.screenshot({ path: shot, fullPage });
+    await testInfo.attach(name, { path: shot, contentType: "image/png" });
+  }
 
   // Delete: the pod disappears from the graph without a reload.
   await page.locator(`[data-pod="${podName}"]`).getByRole("button", { name: "Delete" }).click();

@@ -53,9 +53,12 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     });
   }
   if (scan.skipped.length > 0) {
+    const reasons = new Map<string, number[]>();
+    for (const s of scan.skipped) reasons.set(s.reason, [...(reasons.get(s.reason) ?? []), s.pid]);
+    const detail = [...reasons].map(([reason, pids]) => `${reason}: PID ${pids.slice(0, 5).join(", ")}${pids.length > 5 ? ", …" : ""}`);
     warnings.push({
       code: "proc-skipped",
-      message: `${scan.skipped.length} process(es) vanished or could not be read during the /proc scan and were left out.`,
+      message: `${scan.skipped.length} process(es) left out of the /proc scan (${detail.join("; ")}).`,
       count: scan.skipped.length,
     });
   }
