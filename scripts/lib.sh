@@ -27,8 +27,10 @@ ensure_packages() {
 
 ensure_node_modules() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing npm packages (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    # npm install, not npm ci: the lock file follows it, and unlike npm ci it tolerates a
+    # registry mirror that lacks other platforms' optional binaries (@next/swc-darwin-*, …).
+    say "installing npm packages"
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
 
