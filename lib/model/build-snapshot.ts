@@ -84,6 +84,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       uid: p.uid,
       cmdline: p.cmdline,
       containerId: id !== null && knownIds.has(id) ? id : null,
+      pidNs: p.namespaces.pid ?? null,
     };
   });
   const pidsByContainer = new Map<string, number[]>();
@@ -119,6 +120,10 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       sharedWithHost,
       own: present.filter((t) => !sharedWithHost.includes(t) && !sharedWithSandbox.includes(t)),
       cgroups: (c.pid !== null ? factsByPid.get(c.pid)?.cgroups : undefined) ?? [],
+      cgroupPath: null,
+      limits: null,
+      discoveredBy: c.discoveredBy,
+      runtime: c.runtime,
       processIds: pidsByContainer.get(c.id) ?? [],
     };
   });
@@ -136,6 +141,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     processes,
     namespaces: collectNamespaces(containers, host),
     links,
+    cgroups: [],
     warnings,
   };
 }

@@ -21,6 +21,8 @@ function container(name: string, over: Partial<ContainerFacts> = {}): ContainerF
     cgroupParent: "",
     labels: {},
     ports: [],
+    discoveredBy: "engine",
+    runtime: "docker",
     ...over,
   };
 }

@@ -114,6 +114,67 @@ export interface ContainerFacts {
   cgroupParent: string;
   labels: Record<string, string>;
   ports: PortBinding[];
+  /**
+   * "engine": reported by the Docker engine. "procfs": found only in /proc — a process whose
+   * cgroup names a container id the engine does not know (containerd, CRI-O, podman): then
+   * name is derived from the id, image is "", modes are "", and pid is its init process.
+   */
+  discoveredBy: "engine" | "procfs";
+  /** The runtime, from the engine or from the cgroup path (docker-, cri-containerd-, crio-, libpod-). */
+  runtime: ContainerRuntime;
+}
+
+export type ContainerRuntime = "docker" | "containerd" | "cri-o" | "podman" | "unknown";
+
+// ---------------------------------------------------------------------------------------
+// Cgroups (lib/server/cgroupfs.ts reads them)
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Limits and usage of one cgroup, from the files of cgroup v1 or v2. null means the file is
+ * absent or unreadable; "unlimited" means the kernel says so ("max" in v2; -1, or v1's
+ * page-rounded 2^63-1 for memory).
+ */
+export interface CgroupLimits {
+  /** v1 memory.limit_in_bytes / v2 memory.max; "unlimited" when max/-1/near 2^63. */
+  memoryLimit: number | "unlimited" | null;
+  /** v1 memory.usage_in_bytes / v2 memory.current. */
+  memoryUsage: number | null;
+  /** v1 cpu.cfs_quota_us / first field of v2 cpu.max; "unlimited" when -1 / "max". */
+  cpuQuotaUs: number | "unlimited" | null;
+  /** v1 cpu.cfs_period_us / second field of v2 cpu.max. */
+  cpuPeriodUs: number | null;
+  /** v1 cpu.shares. */
+  cpuShares: number | null;
+  /** v2 cpu.weight. */
+  cpuWeight: number | null;
+  /** pids.max; "unlimited" when "max". */
+  pidsMax: number | "unlimited" | null;
+  /** pids.current. */
+  pidsCurrent: number | null;
+  /** cpuset.cpus (v1) / cpuset.cpus.effective or cpuset.cpus (v2), e.g. "0-1". */
+  cpusetCpus: string | null;
+  /** The files these values were read from, e.g. "/sys/fs/cgroup/memory/pod-test/<id>/memory.limit_in_bytes". */
+  sources: string[];
+}
+
+export type QosClass = "guaranteed" | "burstable" | "besteffort";
+
+/** One cgroup directory of the tree drawn for pods: from each pod's parent cgroup down to its containers. */
+export interface CgroupNode {
+  /** Path within the hierarchy, e.g. "/pod-test/4f1c…" or "/kubepods.slice/…/cri-containerd-<id>.scope". */
+  path: string;
+  /** Parent's path, or null for a tree root. */
+  parentPath: string | null;
+  /** The container whose cgroup this is, when it is one. */
+  containerId: string | null;
+  /** Kubernetes pod uid, when the path is a kubepods pod cgroup or below one. */
+  podUid: string | null;
+  /** Kubernetes QoS class, when the path is under kubepods. */
+  qos: QosClass | null;
+  limits: CgroupLimits;
+  /** Host PIDs of the processes directly in this cgroup (cgroup.procs). */
+  pids: number[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -177,6 +238,12 @@ export interface Container {
   own: NamespaceType[];
   /** cgroup of the init process, one entry per hierarchy. */
   cgroups: CgroupEntry[];
+  /** The cgroup path limits are read from (memory hierarchy on v1, the unified one on v2), or null. */
+  cgroupPath: string | null;
+  /** Limits and usage of that cgroup, or null when not running or unreadable. */
+  limits: CgroupLimits | null;
+  discoveredBy: "engine" | "procfs";
+  runtime: ContainerRuntime;
   /** Host PIDs of every process in this container (matched by container id in its cgroup path). */
   processIds: number[];
 }
@@ -191,6 +258,8 @@ export interface Process {
   cmdline: string[];
   /** The container this process runs in, or null for host processes. */
   containerId: string | null;
+  /** Inode of its pid namespace (null when unreadable): with nspid, says who is PID 1 where. */
+  pidNs: number | null;
 }
 
 /** One namespace, as the kernel identifies it: type + inode. */
@@ -248,6 +317,8 @@ export interface Snapshot {
   processes: Process[];
   namespaces: Namespace[];
   links: Link[];
+  /** The cgroup subtrees of the pods (and of standalone containers), parents before children. */
+  cgroups: CgroupNode[];
   warnings: Warning[];
 }
 

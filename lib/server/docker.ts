@@ -93,6 +93,8 @@ export function toContainerFacts(raw: ContainerInspectInfo): ContainerFacts {
     cgroupParent: hostConfig?.CgroupParent ?? "",
     labels: raw.Config?.Labels ?? {},
     ports,
+    discoveredBy: "engine",
+    runtime: "docker",
   };
 }
 

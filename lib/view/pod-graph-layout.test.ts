@@ -21,6 +21,10 @@ function container(id: string, name: string, role: Container["role"], podId: str
     sharedWithHost: [],
     own: ["mnt", "uts"],
     cgroups: [],
+    cgroupPath: null,
+    limits: null,
+    discoveredBy: "engine",
+    runtime: "docker",
     processIds: [],
   };
 }
@@ -47,6 +51,7 @@ function snapshot(pods: ReturnType<typeof pod>[], standalones: Container[] = [])
     processes: [],
     namespaces: [],
     links: pods.flatMap((p) => p.links),
+    cgroups: [],
     warnings: [],
   };
 }
