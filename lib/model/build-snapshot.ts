@@ -1,8 +1,16 @@
 /**
  * Build the snapshot (the wire format of GET /api/snapshot) from facts. Pure: the
- * adapters read the engine and procfs; this only combines what they read.
+ * adapters read the engine, procfs and cgroupfs (the last through the CgroupDirReader it
+ * is given); this only combines what they read.
+ *
+ * The containers are the engine's plus those found in /proc alone (a cgroup naming a
+ * container id the engine does not know: containerd, CRI-O, podman, or any container when
+ * the engine is unreachable).
  */
-import { groupPods } from "./group-pods";
+import { buildCgroupTree, primaryCgroupPath, type CgroupDirReader, type CgroupProblem } from "./cgroup-tree";
+import { discoverProcfsContainers, isPauseCommand } from "./discover-containers";
+import { groupPods, type KernelHints } from "./group-pods";
+import { parseKubepodsPath } from "./kube-cgroups";
 import { containerIdFromCgroups } from "./parse-proc";
 import {
   LABEL_IMAGE_SOURCE,
@@ -25,9 +33,11 @@ export interface SnapshotInput {
   takenAt: string;
   host: HostFacts;
   engine: EngineStatus;
-  /** Empty when the engine is unreachable. */
+  /** The engine's containers; empty when the engine is unreachable. */
   containers: ContainerFacts[];
   scan: ProcScan;
+  /** Reads one cgroup (lib/server/cgroupfs.ts): called once per cgroup drawn. */
+  readCgroup: CgroupDirReader;
 }
 
 function imageSourceOf(c: ContainerFacts): ImageSource {
@@ -39,10 +49,23 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
   const { host, scan } = input;
   const warnings: Warning[] = [];
   const factsByPid = new Map(scan.processes.map((p) => [p.pid, p]));
-  const knownIds = new Set(input.containers.map((c) => c.id));
+  const idInCgroup = new Map(scan.processes.map((p) => [p.pid, containerIdFromCgroups(p.cgroups)]));
+  const discovered = discoverProcfsContainers(
+    scan.processes,
+    new Set(input.containers.map((c) => c.id)),
+    (p) => idInCgroup.get(p.pid) ?? null,
+  );
+  const allFacts = [...input.containers, ...discovered];
+  const knownIds = new Set(allFacts.map((c) => c.id));
 
-  const namespacesOf = (c: ContainerFacts): Partial<Record<NamespaceType, number>> =>
-    (c.pid !== null ? factsByPid.get(c.pid)?.namespaces : undefined) ?? {};
+  const initOf = (c: ContainerFacts) => (c.pid !== null ? factsByPid.get(c.pid) : undefined);
+  const namespacesOf = (c: ContainerFacts): Partial<Record<NamespaceType, number>> => initOf(c)?.namespaces ?? {};
+  const hintsOf = (c: ContainerFacts): KernelHints => {
+    const init = initOf(c);
+    if (init === undefined) return { podUid: null, isPause: false };
+    const path = primaryCgroupPath(init.cgroups);
+    return { podUid: path === null ? null : (parseKubepodsPath(path)?.podUid ?? null), isPause: isPauseCommand(init) };
+  };
 
   const unreadable = input.containers.filter((c) => c.pid !== null && !factsByPid.has(c.pid));
   if (unreadable.length > 0) {
@@ -65,16 +88,29 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
   if (input.engine.state === "unreachable") {
     warnings.push({ code: "engine-unreachable", message: `${input.engine.message} ${input.engine.hint}` });
   }
+  if (discovered.length > 0) {
+    const runtimes = [...new Set(discovered.map((c) => c.runtime))].join(", ");
+    warnings.push({
+      code: "procfs-containers",
+      message: `${discovered.length} container(s) not known to the Docker engine were found in /proc by their cgroup (runtime: ${runtimes}): their image, creation time and modes are not known.`,
+      count: discovered.length,
+    });
+  }
 
-  const byId = new Map(input.containers.map((c) => [c.id, c]));
-  const { pods, podOf } = groupPods(input.containers, (id) => namespacesOf(byId.get(id)!), host.namespaces);
+  const byId = new Map(allFacts.map((c) => [c.id, c]));
+  const { pods, podOf } = groupPods(
+    allFacts,
+    (id) => namespacesOf(byId.get(id)!),
+    host.namespaces,
+    (id) => hintsOf(byId.get(id)!),
+  );
   const sandboxOf = (id: string): ContainerFacts | undefined => {
     const podId = podOf.get(id);
     return podId !== undefined && podId !== id ? byId.get(podId) : undefined;
   };
 
   const processes: Process[] = scan.processes.map((p) => {
-    const id = containerIdFromCgroups(p.cgroups);
+    const id = idInCgroup.get(p.pid) ?? null;
     return {
       pid: p.pid,
       ppid: p.ppid,
@@ -89,10 +125,20 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
   });
   const pidsByContainer = new Map<string, number[]>();
   for (const p of processes) {
-    if (p.containerId) pidsByContainer.set(p.containerId, [...(pidsByContainer.get(p.containerId) ?? []), p.pid]);
+    if (p.containerId === null) continue;
+    const pids = pidsByContainer.get(p.containerId);
+    if (pids) pids.push(p.pid);
+    else pidsByContainer.set(p.containerId, [p.pid]);
   }
 
-  const containers: Container[] = input.containers.map((c) => {
+  const tree = buildCgroupTree(
+    allFacts.map((c) => ({ id: c.id, podId: podOf.get(c.id) ?? null, cgroups: initOf(c)?.cgroups ?? [] })),
+    input.readCgroup,
+  );
+  const problems = [...tree.reads.values()].flatMap((r) => r.problems);
+  if (problems.length > 0) warnings.push(cgroupWarning(problems));
+
+  const containers: Container[] = allFacts.map((c) => {
     const ns = namespacesOf(c);
     const sandboxNs = (() => {
       const s = sandboxOf(c.id);
@@ -102,6 +148,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     const sharedWithHost = present.filter((t) => ns[t] === host.namespaces[t]);
     const sharedWithSandbox = present.filter((t) => !sharedWithHost.includes(t) && ns[t] === sandboxNs[t]);
     const podId = podOf.get(c.id) ?? null;
+    const cgroupPath = tree.pathOf.get(c.id) ?? null;
     return {
       id: c.id,
       name: c.name,
@@ -119,9 +166,9 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       sharedWithSandbox,
       sharedWithHost,
       own: present.filter((t) => !sharedWithHost.includes(t) && !sharedWithSandbox.includes(t)),
-      cgroups: (c.pid !== null ? factsByPid.get(c.pid)?.cgroups : undefined) ?? [],
-      cgroupPath: null,
-      limits: null,
+      cgroups: initOf(c)?.cgroups ?? [],
+      cgroupPath,
+      limits: cgroupPath !== null ? (tree.reads.get(cgroupPath)?.limits ?? null) : null,
       discoveredBy: c.discoveredBy,
       runtime: c.runtime,
       processIds: pidsByContainer.get(c.id) ?? [],
@@ -141,7 +188,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     processes,
     namespaces: collectNamespaces(containers, host),
     links,
-    cgroups: [],
+    cgroups: tree.nodes,
     warnings,
   };
 }
@@ -169,4 +216,19 @@ function collectNamespaces(containers: Container[], host: HostFacts): Namespace[
     }
   }
   return [...byId.values()];
+}
+
+/** One warning for every cgroup value left out, counted by file name and reason. */
+function cgroupWarning(problems: CgroupProblem[]): Warning {
+  const counts = new Map<string, number>();
+  for (const p of problems) {
+    const key = `${p.file.split("/").at(-1)} ${p.reason}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const detail = [...counts].map(([key, n]) => (n > 1 ? `${key} ×${n}` : key));
+  return {
+    code: "cgroup-unreadable",
+    message: `${problems.length} cgroup file(s) could not be read, their values are not shown (${detail.join("; ")}).`,
+    count: problems.length,
+  };
 }

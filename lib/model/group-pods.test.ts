@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupPods, parseDockershimName } from "./group-pods";
+import { groupPods, parseDockershimName, type KernelHints } from "./group-pods";
 import type { ContainerFacts, NamespaceType } from "./types";
 
 const HOST = { net: 100, ipc: 101, pid: 102, uts: 103, mnt: 104 };
@@ -94,5 +94,49 @@ describe("groupPods", () => {
     a.networkMode = `container:${b.id}`;
     const { pods } = groupPods([a, b], noNs, HOST);
     expect(pods).toEqual([]); // impossible in Docker; must terminate, and claims no pod
+  });
+});
+
+describe("groupPods on containers only the kernel reports (containerd, CRI-O: found in /proc)", () => {
+  const UID_A = "5e8f6a1c-3b2d-4c9e-8f7a-1b2c3d4e5f60";
+  const UID_B = "0b6d4e2a-7c1f-4a8e-9d3b-2f5e6a7b8c9d";
+  const procfs = (name: string) => container(name, { created: "", image: "", labels: {}, discoveredBy: "procfs", runtime: "containerd" });
+
+  it("makes a pod of the containers whose cgroup names the same pod uid, the pause container its sandbox", () => {
+    const app = procfs("app");
+    const pause = procfs("pause");
+    const other = procfs("other-pause");
+    const hints: Record<string, KernelHints> = {
+      [app.id]: { podUid: UID_A, isPause: false },
+      [pause.id]: { podUid: UID_A, isPause: true },
+      [other.id]: { podUid: UID_B, isPause: true },
+    };
+    // No namespaces known: the uid alone groups them.
+    const { pods, podOf } = groupPods([app, pause, other], noNs, HOST, (id) => hints[id]!);
+    // Without creation times, in id order ("otherpause…" < "pause…").
+    expect(pods).toEqual([
+      { id: other.id, name: UID_B, k8sNamespace: null, source: "kubernetes", managed: false, sandboxId: other.id, memberIds: [] },
+      { id: pause.id, name: UID_A, k8sNamespace: null, source: "kubernetes", managed: false, sandboxId: pause.id, memberIds: [app.id] },
+    ]);
+    expect(podOf.get(app.id)).toBe(pause.id);
+  });
+
+  it("prefers the Kubernetes labels' names to the uid", () => {
+    const pause = container("pause", { labels: { "io.kubernetes.pod.uid": UID_A, "io.kubernetes.pod.name": "web-0", "io.kubernetes.docker.type": "podsandbox" } });
+    const app = container("app");
+    const hints = (id: string): KernelHints => ({ podUid: UID_A, isPause: id === pause.id });
+    expect(groupPods([pause, app], noNs, HOST, hints).pods).toEqual([expect.objectContaining({ name: "web-0", sandboxId: pause.id, memberIds: [app.id] })]);
+  });
+
+  it("makes the pause process the owner of the namespaces it shares, whatever the containers' order", () => {
+    // Sorted by id (no creation time): "aaa…" (the app) comes before "zzz…" (pause).
+    const app = { ...procfs("aaa-app"), id: "a".repeat(64) };
+    const pause = { ...procfs("zzz-pause"), id: "f".repeat(64) };
+    const ns = { net: 500, ipc: 501 };
+    const hints = (id: string): KernelHints => ({ podUid: null, isPause: id === pause.id });
+    const { pods } = groupPods([app, pause], () => ns, HOST, hints);
+    expect(pods).toEqual([expect.objectContaining({ sandboxId: pause.id, memberIds: [app.id], source: "inferred" })]);
+    // Without the pause hint the first in order owns them.
+    expect(groupPods([app, pause], () => ns, HOST).pods).toEqual([expect.objectContaining({ sandboxId: app.id, memberIds: [pause.id] })]);
   });
 });

@@ -6,9 +6,13 @@
  *   1. `container:<id|name>` in NetworkMode / IpcMode / PidMode: the container joined another;
  *   2. Kubernetes' dockershim names (`k8s_POD_<pod>_<ns>_<uid>_<n>` for the sandbox,
  *      `k8s_<container>_<pod>_<ns>_<uid>_<n>` for the others) and `io.kubernetes.pod.uid` labels;
+ *      failing those, the pod uid in the container's cgroup path (kubepods…/pod<uid>/…), the
+ *      sandbox being the one whose init runs pause — how a containerd or CRI-O node's pods,
+ *      which no engine reports here, are found;
  *   3. Pod Anatomy's own labels (`io.pod-anatomy.pod`, `io.pod-anatomy.role=sandbox`);
  *   4. the kernel: a container whose net, ipc or pid namespace (not the host's) is the same
- *      inode as another's is in the same pod, even when Docker says nothing about it.
+ *      inode as another's is in the same pod, even when Docker says nothing about it; the
+ *      first to hold it (a pause process first, then the oldest) is the pod's sandbox.
  * Which namespaces are really shared is never taken from these hints: the snapshot builder
  * compares the inodes.
  */
@@ -48,7 +52,17 @@ interface K8sIdentity {
   isSandbox: boolean;
 }
 
-function kubernetesIdentity(c: ContainerFacts): K8sIdentity | null {
+/** What the kernel says about a container beyond its namespaces, from its init process. */
+export interface KernelHints {
+  /** The Kubernetes pod uid in its cgroup path, or null. */
+  podUid: string | null;
+  /** Its init process runs pause (/pause): a pod's sandbox. */
+  isPause: boolean;
+}
+
+const NO_HINTS: KernelHints = { podUid: null, isPause: false };
+
+function kubernetesIdentity(c: ContainerFacts, hints: KernelHints): K8sIdentity | null {
   const uid = c.labels["io.kubernetes.pod.uid"];
   if (uid) {
     return {
@@ -59,8 +73,10 @@ function kubernetesIdentity(c: ContainerFacts): K8sIdentity | null {
     };
   }
   const parsed = parseDockershimName(c.name);
-  if (!parsed) return null;
-  return { uid: parsed.uid, pod: parsed.pod, namespace: parsed.namespace, isSandbox: parsed.container === "POD" };
+  if (parsed) return { uid: parsed.uid, pod: parsed.pod, namespace: parsed.namespace, isSandbox: parsed.container === "POD" };
+  // Only the uid is known: it names the pod.
+  if (hints.podUid) return { uid: hints.podUid, pod: hints.podUid, namespace: "", isSandbox: hints.isPause };
+  return null;
 }
 
 /** The container a `container:<ref>` mode names: by full id, id prefix (≥ 12) or name. */
@@ -90,13 +106,17 @@ export interface PodGrouping {
 /**
  * @param namespacesOf the namespace inodes of each running container's init process
  * @param hostNamespaces PID 1's inodes: sharing the host's namespace does not make a pod
+ * @param hintsOf the pod uid in each container's cgroup path, and whether its init runs pause
  */
 export function groupPods(
   containers: ContainerFacts[],
   namespacesOf: (containerId: string) => Partial<Record<NamespaceType, number>>,
   hostNamespaces: Partial<Record<NamespaceType, number>>,
+  hintsOf: (containerId: string) => KernelHints = () => NO_HINTS,
 ): PodGrouping {
   const sorted = [...containers].sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+  const hints = new Map(sorted.map((c) => [c.id, hintsOf(c.id)]));
+  const k8sOf = new Map(sorted.map((c) => [c.id, kubernetesIdentity(c, hints.get(c.id)!)]));
   const parent = new Map<string, string>();
 
   // Explicit sandboxes: Kubernetes' and ours.
@@ -104,7 +124,7 @@ export function groupPods(
   const ourSandboxByPod = new Map<string, ContainerFacts>();
   const explicitSandbox = new Set<string>();
   for (const c of sorted) {
-    const k8s = kubernetesIdentity(c);
+    const k8s = k8sOf.get(c.id);
     if (k8s?.isSandbox && !k8sSandboxByUid.has(k8s.uid)) {
       k8sSandboxByUid.set(k8s.uid, c);
       explicitSandbox.add(c.id);
@@ -119,7 +139,7 @@ export function groupPods(
   // Hints 1-3.
   for (const c of sorted) {
     const joined = joinedContainer(c, sorted);
-    const k8s = kubernetesIdentity(c);
+    const k8s = k8sOf.get(c.id);
     const k8sSandbox = k8s && !k8s.isSandbox ? k8sSandboxByUid.get(k8s.uid) : undefined;
     const ourPod = c.labels[LABEL_POD];
     const ourSandbox = ourPod && c.labels[LABEL_ROLE] !== "sandbox" ? ourSandboxByPod.get(ourPod) : undefined;
@@ -127,9 +147,12 @@ export function groupPods(
     if (target && target.id !== c.id) parent.set(c.id, target.id);
   }
 
-  // Hint 4: the kernel. The first container (oldest) holding a non-host pod namespace owns it.
+  // Hint 4: the kernel. The first container holding a non-host pod namespace owns it: a
+  // pause process first (a sort is stable: then the oldest).
   const owner = new Map<string, string>();
-  for (const c of sorted) {
+  const isPause = (c: ContainerFacts) => Number(hints.get(c.id)!.isPause);
+  const pauseFirst = [...sorted].sort((a, b) => isPause(b) - isPause(a));
+  for (const c of pauseFirst) {
     const ns = namespacesOf(c.id);
     for (const type of POD_NAMESPACES) {
       const inode = ns[type];
@@ -163,7 +186,7 @@ export function groupPods(
     const memberIds = members.get(c.id) ?? [];
     if (memberIds.length === 0 && !explicitSandbox.has(c.id)) continue;
     if (parent.has(c.id)) continue; // not a root
-    const k8s = kubernetesIdentity(c);
+    const k8s = k8sOf.get(c.id);
     const ours = c.labels[LABEL_POD];
     pods.push({
       id: c.id,

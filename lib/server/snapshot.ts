@@ -1,6 +1,7 @@
 import "server-only";
 import { buildSnapshot } from "@/lib/model/build-snapshot";
 import type { ContainerFacts, EngineStatus, Snapshot } from "@/lib/model/types";
+import { cgroupReader } from "./cgroupfs";
 import { explainEngineError, getDockerClient, type DockerClient } from "./docker";
 import { readHostFacts, scanProcesses } from "./procfs";
 
@@ -19,7 +20,7 @@ async function readEngine(docker: DockerClient): Promise<{ engine: EngineStatus;
   }
 }
 
-/** Read the engine and the kernel, and build a snapshot. */
+/** Read the engine and the kernel (procfs, cgroupfs: each file once), and build a snapshot. */
 export async function readSnapshot(sources: SnapshotSources): Promise<Snapshot> {
   const takenAt = new Date().toISOString();
   const enginePromise = readEngine(sources.docker);
@@ -27,7 +28,9 @@ export async function readSnapshot(sources: SnapshotSources): Promise<Snapshot> 
   const scan = scanProcesses(sources.procRoot);
   const host = readHostFacts({ procRoot: sources.procRoot, cgroupRoot: sources.cgroupRoot });
   const { engine, containers } = await enginePromise;
-  return buildSnapshot({ takenAt, host, engine, containers, scan });
+  // cgroupfs is read after the engine answered: only the cgroups of the containers drawn.
+  const readCgroup = cgroupReader({ root: sources.cgroupRoot, version: host.cgroupVersion });
+  return buildSnapshot({ takenAt, host, engine, containers, scan, readCgroup });
 }
 
 let inFlight: Promise<Snapshot> | null = null;
