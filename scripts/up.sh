@@ -14,7 +14,9 @@ ensure_docker_engine || say "continuing without a Docker engine: the dashboard w
 ensure_node_modules
 
 export PORT="${PORT:-3000}"
+# 127.0.0.1 unless POD_ANATOMY_BIND says otherwise (then it warns): see scripts/bind-address.sh.
+BIND=$(bash scripts/bind-address.sh)
 say "building"
 npm run build --silent
-say "serving on http://localhost:$PORT (loopback only)"
-exec npx next start --hostname 127.0.0.1 --port "$PORT"
+say "serving on http://localhost:$PORT (listening on $BIND)"
+exec npx next start --hostname "$BIND" --port "$PORT"

@@ -11,6 +11,11 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Read and validate a JSON body; a NextResponse when it is too large, not JSON, or not of the schema. */
 export async function readJsonBody<T>(req: Request, schema: z.ZodType<T>): Promise<T | NextResponse> {
+  // Only JSON: text/plain and form bodies are what a cross-site form can send without a preflight.
+  const mediaType = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (mediaType !== "application/json") {
+    return jsonError(415, "Unsupported Content-Type", "Send the body as JSON with Content-Type: application/json.");
+  }
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) return jsonError(413, "Request body too large", `At most ${MAX_BODY_BYTES} bytes.`);
   const text = await req.text();

@@ -1,6 +1,6 @@
 import "server-only";
 import type { NextResponse } from "next/server";
-import { PortInUseError } from "./demo-pod";
+import { PortInUseError } from "./pods";
 import { explainEngineError, type DockerClient } from "./docker";
 import { jsonError } from "./http";
 import { ImageError } from "./images";
@@ -11,7 +11,10 @@ export function podErrorResponse(err: unknown, docker: DockerClient): NextRespon
   if (err instanceof ImageError) return jsonError(500, err.message, err.hint);
   const code = (err as { code?: string })?.code;
   const name = (err as { name?: string })?.name;
-  if (code === "ENOENT" || code === "EACCES" || code === "ECONNREFUSED" || name === "AbortError" || name === "TimeoutError") {
+  if (
+    code === "ENOENT" || code === "EACCES" || code === "ECONNREFUSED" || code === "ECONNRESET" || code === "EPIPE" ||
+    name === "AbortError" || name === "TimeoutError"
+  ) {
     const e = explainEngineError(err, docker.endpoint);
     return jsonError(503, e.message, e.hint);
   }
