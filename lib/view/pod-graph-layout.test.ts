@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Container, Link, NamespaceType, Pod, Snapshot } from "@/lib/model/types";
-import { LAYOUT_SIZES, layoutPodGraph, type PodGraphLayout } from "@/lib/view/pod-graph-layout";
+import { HOST_EDGE_TYPES, LAYOUT_SIZES, layoutPodGraph, type PodGraphLayout } from "@/lib/view/pod-graph-layout";
 
 function container(id: string, name: string, role: Container["role"], podId: string | null, shared: NamespaceType[] = []): Container {
   return {
@@ -145,7 +145,7 @@ describe("layoutPodGraph", () => {
   });
 
   it("returns an empty layout for an empty snapshot", () => {
-    expect(layoutPodGraph(snapshot([]))).toEqual({ width: 0, height: 0, clusters: [], nodes: [], edges: [] });
+    expect(layoutPodGraph(snapshot([]))).toEqual({ width: 0, height: 0, clusters: [], nodes: [], edges: [], host: null, hostEdges: [] });
   });
 
   it("packs three pods without overlap, every member equidistant from its hub", () => {
@@ -219,5 +219,95 @@ describe("layoutPodGraph", () => {
     expect(edge!.shared).toEqual(["net", "ipc", "pid", "uts", "cgroup", "user"]);
     const visible = dist({ x: edge!.x1, y: edge!.y1 }, { x: edge!.x2, y: edge!.y2 });
     expect(visible).toBeGreaterThan("net · ipc · pid · uts · cgroup · user".length * LAYOUT_SIZES.spokeCharWidth);
+  });
+});
+
+describe("layoutPodGraph: the host node", () => {
+  const HOST_NS = { cgroup: 4026531835, ipc: 4026531839, mnt: 4026531832, net: 4026531833, pid: 4026531836, user: 4026531837, uts: 4026531838 };
+
+  /** The demo pod, with every container sharing cgroup and user with the host (as Docker does), plus `--network host` and `--pid host` containers. */
+  function withHost() {
+    const input = demo();
+    for (const c of input.containers) c.sharedWithHost = ["cgroup", "user"];
+    const hostNet = container("hostnet-id", "hostnet", "standalone", null);
+    hostNet.sharedWithHost = ["user", "net", "cgroup"];
+    const hostPid = container("hostpid-id", "hostpid", "standalone", null);
+    hostPid.sharedWithHost = ["pid", "ipc", "cgroup", "user", "time"];
+    return { ...input, containers: [...input.containers, hostNet, hostPid], host: { ...input.host, namespaces: HOST_NS, namespacesFrom: 2 } };
+  }
+
+  it("puts the host's namespaces in a box above every cluster and node, saying which PID they were read from", () => {
+    const layout = layoutPodGraph(withHost());
+    const { hostWidth, hostHeight, hostGap, padding } = LAYOUT_SIZES;
+    expect(layout.host).toEqual({ x: layout.width / 2, y: padding + hostHeight / 2, width: hostWidth, height: hostHeight, namespacesFrom: 2 });
+    const below = padding + hostHeight + hostGap;
+    for (const c of layout.clusters) expect(c.y - c.r).toBeGreaterThanOrEqual(below - 1e-6);
+    for (const n of layout.nodes) expect(n.y - n.r).toBeGreaterThanOrEqual(below - 1e-6);
+    expectNoOverlap(layout);
+  });
+
+  it("draws an edge from each container sharing net, ipc, pid or uts with the host, labelled with those types only", () => {
+    const layout = layoutPodGraph(withHost());
+    expect(HOST_EDGE_TYPES).toEqual(["net", "ipc", "pid", "uts"]);
+    expect(layout.hostEdges.map((e) => [e.id, e.shared]).sort()).toEqual([
+      ["hostnet-id->host", ["net"]],
+      ["hostpid-id->host", ["ipc", "pid"]],
+    ]);
+    const host = layout.host!;
+    for (const edge of layout.hostEdges) {
+      const from = node(layout, edge.containerId);
+      expect(dist({ x: edge.x1, y: edge.y1 }, from)).toBeCloseTo(from.r);
+      // The end lies on the host box's border.
+      const onVertical = Math.abs(Math.abs(edge.x2 - host.x) - host.width / 2) < 1e-6 && Math.abs(edge.y2 - host.y) <= host.height / 2 + 1e-6;
+      const onHorizontal = Math.abs(Math.abs(edge.y2 - host.y) - host.height / 2) < 1e-6 && Math.abs(edge.x2 - host.x) <= host.width / 2 + 1e-6;
+      expect(onVertical || onHorizontal).toBe(true);
+      expect(edge.labelX).toBeCloseTo((edge.x1 + edge.x2) / 2);
+      expect(edge.labelY).toBeCloseTo((edge.y1 + edge.y2) / 2);
+    }
+  });
+
+  it("draws the standalone containers in a host namespace in a row right under the host box, their edges crossing no other node", () => {
+    const layout = layoutPodGraph(withHost());
+    const { hostHeight, hostGap, padding, nodeRadius } = LAYOUT_SIZES;
+    const row = ["hostnet-id", "hostpid-id"].map((id) => node(layout, id));
+    for (const n of row) expect(n.y).toBeCloseTo(padding + hostHeight + hostGap + nodeRadius);
+    expect(row[0]!.x).toBeLessThan(row[1]!.x);
+    expect((row[0]!.x + row[1]!.x) / 2).toBeCloseTo(layout.width / 2);
+    for (const edge of layout.hostEdges) {
+      for (const other of layout.nodes.filter((n) => n.id !== edge.containerId)) {
+        // Distance from the other node's centre to the edge's segment.
+        const [dx, dy] = [edge.x2 - edge.x1, edge.y2 - edge.y1];
+        const t = Math.max(0, Math.min(1, ((other.x - edge.x1) * dx + (other.y - edge.y1) * dy) / (dx * dx + dy * dy)));
+        expect(dist(other, { x: edge.x1 + t * dx, y: edge.y1 + t * dy })).toBeGreaterThan(other.r);
+      }
+    }
+    // The clusters start below the row and the labels under it.
+    for (const c of layout.clusters) expect(c.y - c.r).toBeGreaterThan(row[0]!.y + nodeRadius + LAYOUT_SIZES.labelBlock);
+  });
+
+  it("draws no host edge for containers that share only cgroup, user or time with the host", () => {
+    const input = withHost();
+    const layout = layoutPodGraph({ ...input, containers: input.containers.filter((c) => !c.id.startsWith("host")) });
+    const { hostHeight, hostGap, padding } = LAYOUT_SIZES;
+    expect(layout.host).not.toBeNull();
+    expect(layout.hostEdges).toEqual([]);
+    expect(Math.min(...layout.clusters.map((c) => c.y - c.r), ...layout.nodes.map((n) => n.y - n.r))).toBeGreaterThanOrEqual(padding + hostHeight + hostGap - 1e-6);
+    expectNoOverlap(layout);
+  });
+
+  it("draws the host box and its row alone when there is no pod", () => {
+    const input = withHost();
+    const layout = layoutPodGraph({ ...input, pods: [], links: [], containers: input.containers.filter((c) => c.id.startsWith("host")) });
+    expect(layout.clusters).toEqual([]);
+    expect(layout.nodes.map((n) => n.id)).toEqual(["hostnet-id", "hostpid-id"]);
+    expect(layout.hostEdges).toHaveLength(2);
+    expectNoOverlap(layout);
+  });
+
+  it("draws no host node when the host's namespaces were not read", () => {
+    const layout = layoutPodGraph({ ...withHost(), host: { namespaces: {}, namespacesFrom: 1 } });
+    expect(layout.host).toBeNull();
+    expect(layout.hostEdges).toEqual([]);
+    expect(Math.min(...layout.clusters.map((c) => c.y - c.r))).toBeCloseTo(LAYOUT_SIZES.padding);
   });
 });

@@ -7,9 +7,14 @@
  * circles packed by d3-hierarchy's `pack` (deterministic: it seeds its own random source),
  * fed with copies sorted by size and id, so the same snapshot always gives the same layout
  * and the snapshot is never touched.
+ *
+ * The host's own namespaces are one more node, a box above the clusters, with a dashed
+ * edge from every container that shares one of them of a type that makes a pod (net, ipc,
+ * pid, uts: `--network host`, `--ipc host`, `--pid host`, `--uts host`). Standalone
+ * containers with such an edge are drawn in a row right under the host box.
  */
 import { hierarchy, pack } from "d3";
-import type { Container, NamespaceType, Snapshot } from "@/lib/model/types";
+import type { Container, HostFacts, NamespaceType, Snapshot } from "@/lib/model/types";
 import { sortNamespaceTypes } from "@/lib/view/namespace-colors";
 
 export type NodeKind = "sandbox" | "member" | "standalone";
@@ -56,12 +61,52 @@ export interface EdgeLayout {
   shared: NamespaceType[];
 }
 
+/**
+ * Namespace types whose sharing with the host gets an edge to the host node. cgroup, user
+ * and time are left out: Docker shares them with the host unless told otherwise (no
+ * userns-remap, cgroup v1, no time namespace support), so every container would get one.
+ */
+export const HOST_EDGE_TYPES: readonly NamespaceType[] = ["net", "ipc", "pid", "uts"];
+
+/** The types left out of the host edges (see HOST_EDGE_TYPES): the host node says how many containers share them. */
+export const HOST_QUIET_TYPES: readonly NamespaceType[] = ["cgroup", "user", "time"];
+
+/** The host's namespaces: a box, centred on (x, y). */
+export interface HostNodeLayout {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** The PID the host's namespaces were read from: 1, or 2 when PID 1's are unreadable. */
+  namespacesFrom: number;
+}
+
+export interface HostEdgeLayout {
+  /** `${containerId}->host`. */
+  id: string;
+  containerId: string;
+  /** Start, on the container's rim. */
+  x1: number;
+  y1: number;
+  /** End, on the host box's border. */
+  x2: number;
+  y2: number;
+  labelX: number;
+  labelY: number;
+  labelWidth: number;
+  /** The HOST_EDGE_TYPES the container shares with the host, in NAMESPACE_ORDER. */
+  shared: NamespaceType[];
+}
+
 export interface PodGraphLayout {
   width: number;
   height: number;
   clusters: ClusterLayout[];
   nodes: NodeLayout[];
   edges: EdgeLayout[];
+  /** The host node, when the host's namespaces were read and there is a container to draw. */
+  host: HostNodeLayout | null;
+  hostEdges: HostEdgeLayout[];
 }
 
 /** Sizes in layout units (the SVG's viewBox units), sized for a projector at about 1:1. */
@@ -85,9 +130,13 @@ export const LAYOUT_SIZES = {
   podLabelRoom: 56,
   /** Space between packed circles and around the whole drawing. */
   padding: 32,
+  /** The host box: four lines of text, and the room between it and the clusters below. */
+  hostWidth: 420,
+  hostHeight: 132,
+  hostGap: 96,
 } as const;
 
-type Input = Pick<Snapshot, "pods" | "containers" | "links">;
+type Input = Pick<Snapshot, "pods" | "containers" | "links"> & { host: Pick<HostFacts, "namespaces" | "namespacesFrom"> };
 
 /** A cluster or a standalone node before packing, centred on (0, 0). */
 interface Item {
@@ -107,6 +156,38 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Characters of a spoke label as PodGraph writes it: "net · ipc · pid", or "nothing shared". */
 const spokeLabelLength = (shared: NamespaceType[]) => (shared.length === 0 ? "nothing shared" : shared.join(" · ")).length;
+
+/** Characters of a host edge label as PodGraph writes it: "host net · pid". */
+const hostLabelLength = (shared: NamespaceType[]) => `host ${shared.join(" · ")}`.length;
+
+/** Where the segment from the centre of a w×h box towards (dx, dy) leaves the box. */
+function boxExit(dx: number, dy: number, w: number, h: number): [number, number] {
+  const scale = Math.min(dx === 0 ? Infinity : w / 2 / Math.abs(dx), dy === 0 ? Infinity : h / 2 / Math.abs(dy));
+  return [dx * scale, dy * scale];
+}
+
+/** A dashed edge from a node to the host box, or null when the node shares none of HOST_EDGE_TYPES. */
+function hostEdge(node: NodeLayout, container: Container, host: HostNodeLayout): HostEdgeLayout | null {
+  const shared = sortNamespaceTypes(container.sharedWithHost.filter((t) => HOST_EDGE_TYPES.includes(t)));
+  if (shared.length === 0) return null;
+  const [dx, dy] = [host.x - node.x, host.y - node.y];
+  const length = Math.hypot(dx, dy);
+  const [x1, y1] = [node.x + (dx / length) * node.r, node.y + (dy / length) * node.r];
+  const [ex, ey] = boxExit(-dx, -dy, host.width, host.height);
+  const [x2, y2] = [host.x + ex, host.y + ey];
+  return {
+    id: `${container.id}->host`,
+    containerId: container.id,
+    x1,
+    y1,
+    x2,
+    y2,
+    labelX: (x1 + x2) / 2,
+    labelY: (y1 + y2) / 2,
+    labelWidth: hostLabelLength(shared) * S.spokeCharWidth,
+    shared,
+  };
+}
 
 /** Distance from a cluster's centre to the farthest corner of a member's label block. */
 function labelReach(x: number, y: number, above: boolean): number {
@@ -161,30 +242,35 @@ function podItem(pod: Snapshot["pods"][number], containers: Container[], sharedB
   return { key: `pod:${pod.id}`, r, cluster: { podId: pod.id, r, label: pod.name }, nodes, edges };
 }
 
-/** A standalone node sits high in its circle, its label block below it. */
+/** A standalone node sits high in its circle (the footprint of node and label block), its label block below it. */
+const STANDALONE_HALF_HEIGHT = S.nodeRadius + S.labelBlock / 2;
+const STANDALONE_RADIUS = Math.hypot(S.labelHalfWidth, STANDALONE_HALF_HEIGHT);
+
 function standaloneItem(container: Container): Item {
-  const halfHeight = S.nodeRadius + S.labelBlock / 2;
   return {
     key: `container:${container.id}`,
-    r: Math.hypot(S.labelHalfWidth, halfHeight),
+    r: STANDALONE_RADIUS,
     cluster: null,
-    nodes: [{ id: container.id, x: 0, y: S.nodeRadius - halfHeight, r: S.nodeRadius, kind: "standalone", podId: null, labelAbove: false }],
+    nodes: [{ id: container.id, x: 0, y: S.nodeRadius - STANDALONE_HALF_HEIGHT, r: S.nodeRadius, kind: "standalone", podId: null, labelAbove: false }],
     edges: [],
   };
 }
 
-export function layoutPodGraph({ pods, containers, links }: Input): PodGraphLayout {
+export function layoutPodGraph({ pods, containers, links, host }: Input): PodGraphLayout {
   const podIds = new Set(pods.map((p) => p.id));
   const sharedByMember = new Map(links.map((l) => [l.memberId, l.shared]));
+  const hasHost = Object.keys(host.namespaces).length > 0;
+  const standalone = containers.filter((c) => c.podId === null || !podIds.has(c.podId)).sort(byNameThenId);
+  // Standalone containers in a host namespace (`--network host`, …) sit in a row right under
+  // the host box, so their edges to it are short and cross nothing.
+  const inHostRow = (c: Container) => hasHost && c.sharedWithHost.some((t) => HOST_EDGE_TYPES.includes(t));
+  const hostRow = standalone.filter(inHostRow);
   const items: Item[] = [
     ...[...pods].sort((a, b) => byString(a.id, b.id)).map((pod) => podItem(pod, containers, sharedByMember)),
-    ...containers
-      .filter((c) => c.podId === null || !podIds.has(c.podId))
-      .sort(byNameThenId)
-      .map(standaloneItem),
+    ...standalone.filter((c) => !inHostRow(c)).map(standaloneItem),
   ];
 
-  if (items.length === 0) return { width: 0, height: 0, clusters: [], nodes: [], edges: [] };
+  if (items.length === 0 && hostRow.length === 0) return { width: 0, height: 0, clusters: [], nodes: [], edges: [], host: null, hostEdges: [] };
 
   // Biggest first, then by key: pack places siblings in this order. Each circle is grown
   // by half the padding, so neighbours end up at least `padding` apart.
@@ -194,22 +280,52 @@ export function layoutPodGraph({ pods, containers, links }: Input): PodGraphLayo
   );
   const placed = (root.children ?? []).flatMap((leaf) => (leaf.data.item ? [{ item: leaf.data.item, x: leaf.x, y: leaf.y }] : []));
 
-  // Shift everything so the tight bounding box starts at (padding, padding).
-  const minX = Math.min(...placed.map((p) => p.x - p.item.r));
-  const minY = Math.min(...placed.map((p) => p.y - p.item.r));
-  const maxX = Math.max(...placed.map((p) => p.x + p.item.r));
-  const maxY = Math.max(...placed.map((p) => p.y + p.item.r));
+  // From the top: the host box, the row of containers in host namespaces, then the packed
+  // clusters, each block centred on the widest one.
+  const extent = (values: number[], pick: (...v: number[]) => number) => (values.length > 0 ? pick(...values) : 0);
+  const minX = extent(placed.map((p) => p.x - p.item.r), Math.min);
+  const minY = extent(placed.map((p) => p.y - p.item.r), Math.min);
+  const maxX = extent(placed.map((p) => p.x + p.item.r), Math.max);
+  const maxY = extent(placed.map((p) => p.y + p.item.r), Math.max);
+  // The row's containers keep the footprints (and spacing) the pack gives standalone ones.
+  const slot = 2 * STANDALONE_RADIUS + S.padding;
+  const rowWidth = hostRow.length * slot - S.padding;
+  const width = Math.max(maxX - minX, hasHost ? S.hostWidth : 0, rowWidth) + 2 * S.padding;
+  const rowY = S.padding + S.hostHeight + S.hostGap + S.nodeRadius;
+  const rowBottom = rowY - S.nodeRadius + STANDALONE_HALF_HEIGHT + STANDALONE_RADIUS;
+  const top = !hasHost ? S.padding : hostRow.length > 0 ? rowBottom + S.padding : S.padding + S.hostHeight + S.hostGap;
+  const left = (width - (maxX - minX)) / 2;
+  const hostNode: HostNodeLayout | null = hasHost
+    ? { x: width / 2, y: S.padding + S.hostHeight / 2, width: S.hostWidth, height: S.hostHeight, namespacesFrom: host.namespacesFrom }
+    : null;
   const clusters: ClusterLayout[] = [];
-  const nodes: NodeLayout[] = [];
+  const nodes: NodeLayout[] = hostRow.map((c, i) => ({
+    id: c.id,
+    x: (width - rowWidth) / 2 + STANDALONE_RADIUS + i * slot,
+    y: rowY,
+    r: S.nodeRadius,
+    kind: "standalone",
+    podId: null,
+    labelAbove: false,
+  }));
   const edges: EdgeLayout[] = [];
   for (const { item, x, y } of placed) {
-    const dx = x - minX + S.padding;
-    const dy = y - minY + S.padding;
+    const dx = x - minX + left;
+    const dy = y - minY + top;
     if (item.cluster) clusters.push({ ...item.cluster, x: dx, y: dy });
     for (const node of item.nodes) nodes.push({ ...node, x: node.x + dx, y: node.y + dy });
     for (const e of item.edges) {
       edges.push({ ...e, x1: e.x1 + dx, y1: e.y1 + dy, x2: e.x2 + dx, y2: e.y2 + dy, labelX: e.labelX + dx, labelY: e.labelY + dy });
     }
   }
-  return { width: maxX - minX + 2 * S.padding, height: maxY - minY + 2 * S.padding, clusters, nodes, edges };
+  const byId = new Map(containers.map((c) => [c.id, c]));
+  const hostEdges = hostNode
+    ? nodes.flatMap((node) => {
+        const container = byId.get(node.id);
+        const edge = container ? hostEdge(node, container, hostNode) : null;
+        return edge ? [edge] : [];
+      })
+    : [];
+  const bottom = placed.length > 0 ? maxY - minY + top : hostRow.length > 0 ? rowBottom : S.padding + S.hostHeight;
+  return { width, height: bottom + S.padding, clusters, nodes, edges, host: hostNode, hostEdges };
 }
