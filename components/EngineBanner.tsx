@@ -15,7 +15,7 @@ export default function EngineBanner({ engine }: { engine: Extract<EngineStatus,
       <p className="font-semibold">{TITLES[engine.reason]}</p>
       <p className="text-sm">{engine.message}</p>
       <p className="text-sm">
-        <strong>What to do:</strong> {engine.hint} Until then pods can&apos;t be shown or created; the host&apos;s own namespaces, read from /proc, are shown below.
+        <strong>What to do:</strong> {engine.hint} Until then pods can&apos;t be shown or created; the host&apos;s own namespaces, read from /proc, are shown below, and a sample pod recorded on a machine with Docker can be shown instead.
       </p>
     </div>
   );
