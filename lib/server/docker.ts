@@ -1,6 +1,9 @@
 import "server-only";
+import { Writable } from "node:stream";
 import Docker from "dockerode";
 import type { ContainerInspectInfo } from "dockerode";
+import { CONTAINER_ACTIONS, parseEngineEventLine, sinceParam, type ContainerEvent } from "@/lib/model/docker-events";
+import { NdjsonSplitter, type SplitResult } from "@/lib/model/ndjson";
 import type { ContainerFacts, EngineFailure, PortBinding } from "@/lib/model/types";
 
 /**
@@ -23,6 +26,52 @@ export interface DockerClient {
   startContainer(id: string): Promise<void>;
   /** Removes a container (forced: stopped first when running). A container already gone is not an error. */
   removeContainer(id: string): Promise<void>;
+  /**
+   * Follow the engine's container events (`GET /events`), reshaped, from `since` (exact
+   * nanoseconds; the engine replays what it still buffers) until the engine closes the
+   * stream or `signal` aborts. Yields `connected` once the engine has answered.
+   */
+  events(opts: { since?: string; signal: AbortSignal }): AsyncIterable<EngineStreamItem>;
+  /** The tags of the images present locally (`docker images`), without `<none>`. */
+  listImageTags(): Promise<string[]>;
+  /**
+   * Run a fixed argv in a running container (`docker exec`), collecting at most `maxBytes`
+   * of stdout and of stderr; gives up after `timeoutMs` (the exec's process keeps running).
+   */
+  exec(id: string, argv: string[], opts: { timeoutMs: number; maxBytes: number }): Promise<ExecResult>;
+  /** Wait until a container has exited (`docker wait`), at most `timeoutMs`; its exit code. */
+  waitContainer(id: string, timeoutMs: number): Promise<number>;
+}
+
+/** What `exec` returns. */
+export interface ExecResult {
+  /** null when the engine did not report one (timed out). */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** True when stdout or stderr was cut at maxBytes. */
+  truncated: boolean;
+  timedOut: boolean;
+}
+
+/** What the event stream yields: our own types only. */
+export type EngineStreamItem =
+  | { kind: "connected" }
+  | { kind: "event"; event: ContainerEvent }
+  /** Lines that could not be used: over-long (the parser's buffer is bounded) or not an engine event. */
+  | { kind: "dropped"; count: number; reason: string };
+
+/** An engine event is well under 4 KiB; a line longer than this is dropped, never buffered. */
+const MAX_EVENT_LINE = 256 * 1024;
+
+/** The items of the lines one chunk completed: events, and counted drops. */
+function* streamItems({ lines, dropped }: SplitResult): Generator<EngineStreamItem> {
+  if (dropped > 0) yield { kind: "dropped", count: dropped, reason: `longer than ${MAX_EVENT_LINE} characters` };
+  for (const line of lines) {
+    const parsed = parseEngineEventLine(line);
+    if (parsed.kind === "event") yield parsed;
+    else if (parsed.kind === "invalid") yield { kind: "dropped", count: 1, reason: parsed.reason };
+  }
 }
 
 /** What Pod Anatomy may ask the engine to create: deliberately no privileged, caps, devices or binds. */
@@ -38,10 +87,29 @@ export interface ContainerSpec {
   cgroupParent?: string;
   /** Published ports: containerPort/tcp → hostIp:hostPort. */
   ports?: { containerPort: number; hostPort: number; hostIp: string }[];
+  /** Replaces the image's ENTRYPOINT (`--entrypoint`). */
+  entrypoint?: string[];
+  utsMode?: string;
+  /** `--memory` in bytes, `--cpus` × 1e9, `--pids-limit`. */
+  memoryBytes?: number;
+  nanoCpus?: number;
+  pidsLimit?: number;
+  /**
+   * Anonymous volumes, removed with the container: on disk, or a tmpfs of the given size
+   * (Kubernetes' emptyDir, and emptyDir with medium: Memory and a sizeLimit).
+   */
+  volumes?: { target: string; tmpfsSizeMi?: number }[];
+  /** Containers whose volumes this one mounts too (`--volumes-from`). */
+  volumesFrom?: string[];
 }
 
 /** Timeout for every non-stream call. */
 const CALL_TIMEOUT_MS = 5_000;
+/**
+ * Timeout for version(), the liveness probe the snapshot runs beside the container list: a
+ * healthy engine answers it in milliseconds, and a hung one must show as such within 2 s.
+ */
+const PROBE_TIMEOUT_MS = 1_500;
 /** A forced remove kills first; give it a little longer. */
 const REMOVE_TIMEOUT_MS = 20_000;
 
@@ -50,7 +118,7 @@ function bounded<T>(call: Promise<T>, ms = CALL_TIMEOUT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const err = new Error(`the Docker engine did not answer within ${ms / 1000} s`);
+      const err = new Error(`no answer within ${ms / 1000} s`);
       err.name = "TimeoutError";
       reject(err);
     }, ms);
@@ -117,6 +185,32 @@ function isNotFound(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { statusCode?: number }).statusCode === 404;
 }
 
+/** Keeps the first `maxBytes` written to it, and whether more came. */
+class BoundedSink extends Writable {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    const room = this.maxBytes - this.size;
+    if (chunk.length > room) this.truncated = true;
+    if (room > 0) {
+      const kept = chunk.subarray(0, room);
+      this.chunks.push(kept);
+      this.size += kept.length;
+    }
+    callback();
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString("utf8");
+  }
+}
+
 export class DockerodeClient implements DockerClient {
   readonly endpoint: string;
   /** For ordinary calls: the modem drops a socket that stays silent past the timeout. */
@@ -129,7 +223,7 @@ export class DockerodeClient implements DockerClient {
   }
 
   async version() {
-    const v = await bounded(this.docker.version());
+    const v = await bounded(this.docker.version(), PROBE_TIMEOUT_MS);
     return { version: v.Version, apiVersion: v.ApiVersion };
   }
 
@@ -204,6 +298,7 @@ export class DockerodeClient implements DockerClient {
       name: spec.name,
       Image: spec.image,
       Cmd: spec.cmd,
+      Entrypoint: spec.entrypoint,
       Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
       Labels: spec.labels,
       ExposedPorts: exposed,
@@ -211,8 +306,22 @@ export class DockerodeClient implements DockerClient {
         NetworkMode: spec.networkMode,
         IpcMode: spec.ipcMode,
         PidMode: spec.pidMode,
+        UTSMode: spec.utsMode,
         CgroupParent: spec.cgroupParent,
         PortBindings: bindings,
+        Memory: spec.memoryBytes,
+        NanoCpus: spec.nanoCpus,
+        PidsLimit: spec.pidsLimit,
+        // Anonymous volumes only (Source ""): never a host path.
+        Mounts: (spec.volumes ?? []).map((v) => ({
+          Type: "volume" as const,
+          Source: "",
+          Target: v.target,
+          ...(v.tmpfsSizeMi !== undefined
+            ? { VolumeOptions: { NoCopy: false, Labels: {}, DriverConfig: { Name: "local", Options: { type: "tmpfs", device: "tmpfs", o: `size=${v.tmpfsSizeMi}m` } } } }
+            : {}),
+        })),
+        VolumesFrom: spec.volumesFrom,
         Privileged: false,
         CapAdd: [],
         Devices: [],
@@ -226,6 +335,46 @@ export class DockerodeClient implements DockerClient {
     await bounded(this.docker.getContainer(id).start());
   }
 
+  async listImageTags(): Promise<string[]> {
+    const images = await bounded(this.docker.listImages());
+    return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t !== "<none>:<none>");
+  }
+
+  async exec(id: string, argv: string[], opts: { timeoutMs: number; maxBytes: number }): Promise<ExecResult> {
+    // On the stream client: the output may take a while, our own timeout bounds it.
+    const exec = await bounded(this.streams.getContainer(id).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, Tty: false }));
+    const stream = await bounded(exec.start({ hijack: true, stdin: false }));
+    const out = new BoundedSink(opts.maxBytes);
+    const err = new BoundedSink(opts.maxBytes);
+    this.streams.modem.demuxStream(stream, out, err);
+    const timedOut = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        stream.destroy();
+        resolve(true);
+      }, opts.timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      stream.once("end", done);
+      stream.once("close", done);
+      stream.once("error", done);
+    });
+    let exitCode: number | null = null;
+    // The stream ends when the process does; the engine records the exit code a moment later.
+    for (let i = 0; !timedOut && exitCode === null && i < 40; i++) {
+      const info = await bounded(exec.inspect());
+      if (!info.Running) exitCode = info.ExitCode;
+      else await new Promise((r) => setTimeout(r, 25));
+    }
+    return { exitCode, stdout: out.text(), stderr: err.text(), truncated: out.truncated || err.truncated, timedOut };
+  }
+
+  async waitContainer(id: string, timeoutMs: number): Promise<number> {
+    const result = (await bounded(this.streams.getContainer(id).wait(), timeoutMs)) as { StatusCode: number };
+    return result.StatusCode;
+  }
+
   async removeContainer(id: string): Promise<void> {
     try {
       await bounded(this.docker.getContainer(id).remove({ force: true, v: true }), REMOVE_TIMEOUT_MS);
@@ -234,6 +383,34 @@ export class DockerodeClient implements DockerClient {
       // 409 "removal already in progress" means it is going away: fine.
       if ((err as { statusCode?: number }).statusCode === 409) return;
       throw err;
+    }
+  }
+
+  async *events(opts: { since?: string; signal: AbortSignal }): AsyncGenerator<EngineStreamItem> {
+    // Our own controller: it also ends a request whose answer does not come in time.
+    const abort = new AbortController();
+    const forward = () => abort.abort();
+    opts.signal.addEventListener("abort", forward, { once: true });
+    try {
+      const query = {
+        // The engine takes `seconds.nanoseconds`; the typings only know whole seconds.
+        ...(opts.since !== undefined ? { since: sinceParam(opts.since) as unknown as number } : {}),
+        filters: { type: ["container" as const], event: [...CONTAINER_ACTIONS] },
+        abortSignal: abort.signal,
+      };
+      // The answer (headers) gets the usual timeout; the stream itself none: it is meant to last.
+      const stream = await bounded(this.streams.getEvents(query)).catch((err: unknown) => {
+        abort.abort();
+        throw err;
+      });
+      yield { kind: "connected" };
+      (stream as NodeJS.ReadableStream).setEncoding("utf8");
+      const splitter = new NdjsonSplitter(MAX_EVENT_LINE);
+      for await (const chunk of stream) yield* streamItems(splitter.push(chunk as string));
+      yield* streamItems(splitter.end());
+    } finally {
+      opts.signal.removeEventListener("abort", forward);
+      abort.abort(); // ends the request when the consumer stops early
     }
   }
 }
@@ -266,10 +443,17 @@ export function explainEngineError(
       hint: "Start the daemon (systemctl start docker, or run /usr/sbin/dockerd) and this page reconnects by itself.",
     };
   }
+  if (code === "ECONNRESET" || code === "EPIPE") {
+    return {
+      reason: "no-daemon",
+      message: `The Docker engine at ${endpoint} dropped the connection in the middle of a request: the daemon stopped or restarted.`,
+      hint: "Start the daemon again (systemctl start docker, or run /usr/sbin/dockerd); anything half-made is removed once it answers.",
+    };
+  }
   if (e?.name === "AbortError" || e?.name === "TimeoutError" || code === "ETIMEDOUT") {
     return {
       reason: "timeout",
-      message: `The Docker engine at ${endpoint} did not answer within ${CALL_TIMEOUT_MS / 1000} s.`,
+      message: `The Docker engine at ${endpoint} did not answer in time (${e?.message ?? "timed out"}).`,
       hint: "The daemon may be hung or overloaded: check `docker info` in a terminal.",
     };
   }

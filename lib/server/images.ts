@@ -4,7 +4,9 @@ import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { LABEL_APP, LABEL_APP_VALUE, type ImageSource } from "@/lib/model/types";
+import type { CatalogueImageRole, ResolvedImageRef } from "@/lib/model/catalogue";
+import type { ImageChoice, Tool } from "@/lib/model/pod-spec";
+import { LABEL_APP, LABEL_APP_VALUE } from "@/lib/model/types";
 import type { DockerClient } from "./docker";
 import { fs } from "./host-fs";
 
@@ -15,28 +17,39 @@ import { fs } from "./host-fs";
  *   3. a stand-in built from this project's own sources (images/stand-in), FROM scratch:
  *      pause from pause.c (gcc -static), nginx and ghost from busybox-static.
  * POD_ANATOMY_IMAGES=stand-in skips 1-2, =real skips 3.
+ *
+ * The catalogue (lib/model/catalogue.ts) adds busybox, httpbin and curl; httpbin and curl
+ * stand in as the plain busybox stand-in, to which the pod spec gives a command (a web
+ * server on :80, sleep).
  */
-export type ImageRole = "pause" | "nginx" | "ghost";
+type StandInRole = "pause" | "nginx" | "ghost" | "busybox";
+const STAND_IN_OF: Record<CatalogueImageRole, StandInRole> = {
+  pause: "pause",
+  nginx: "nginx",
+  ghost: "ghost",
+  busybox: "busybox",
+  httpbin: "busybox",
+  curl: "busybox",
+};
 
-export interface ResolvedImage {
-  ref: string;
-  source: Exclude<ImageSource, "other">;
-}
-
-export const REAL_IMAGES: Record<ImageRole, string> = {
+export const REAL_IMAGES: Record<CatalogueImageRole, string> = {
   pause: "registry.k8s.io/pause:3.10",
   nginx: "nginx:1.27-alpine",
   ghost: "ghost:5-alpine",
+  busybox: "busybox:1.36",
+  httpbin: "kennethreitz/httpbin:latest",
+  curl: "curlimages/curl:8.11.1",
 };
 
 const STAND_IN_DIR = path.join(process.cwd(), "images", "stand-in");
 const BUSYBOX = process.env.POD_ANATOMY_BUSYBOX ?? "/bin/busybox";
 
 /** Files of each stand-in's build context (besides the binaries we produce). */
-const STAND_IN_FILES: Record<ImageRole, string[]> = {
+const STAND_IN_FILES: Record<StandInRole, string[]> = {
   pause: ["Dockerfile.pause", "pause.c"],
   nginx: ["Dockerfile.nginx"],
   ghost: ["Dockerfile.ghost", "blog.sh"],
+  busybox: ["Dockerfile.busybox"],
 };
 
 export class ImageError extends Error {
@@ -58,7 +71,7 @@ function imageMode(): Mode {
 }
 
 /** Tag of a stand-in: a hash of its sources, so a changed source is rebuilt, never reused stale. */
-function standInTag(role: ImageRole): string {
+function standInTag(role: StandInRole): string {
   const h = createHash("sha256");
   for (const f of STAND_IN_FILES[role]) h.update(fs.readFileSync(path.join(STAND_IN_DIR, f)));
   return `pod-anatomy/${role}-stand-in:${h.digest("hex").slice(0, 12)}`;
@@ -66,7 +79,7 @@ function standInTag(role: ImageRole): string {
 
 const run = promisify(execFile);
 
-async function buildStandIn(docker: DockerClient, role: ImageRole, tag: string): Promise<void> {
+async function buildStandIn(docker: DockerClient, role: StandInRole, tag: string): Promise<void> {
   const ctx = fs.mkdtempSync(path.join(os.tmpdir(), `pod-anatomy-${role}-`));
   try {
     const files = [...STAND_IN_FILES[role]];
@@ -112,7 +125,7 @@ async function tryPull(docker: DockerClient, ref: string): Promise<string | null
 }
 
 /** The image to run for a role: real if present or pullable, else the stand-in (built when missing). */
-export async function resolveImage(docker: DockerClient, role: ImageRole): Promise<ResolvedImage> {
+export async function resolveImage(docker: DockerClient, role: CatalogueImageRole): Promise<ResolvedImageRef> {
   const mode = imageMode();
   const real = REAL_IMAGES[role];
   let pullError: string | null = null;
@@ -124,7 +137,50 @@ export async function resolveImage(docker: DockerClient, role: ImageRole): Promi
       throw new ImageError(`Could not pull ${real}: ${pullError}`, "Check the registry is reachable, or use POD_ANATOMY_IMAGES=auto.");
     }
   }
+  return ensureStandIn(docker, STAND_IN_OF[role]);
+}
+
+/** The stand-in of a role, built when missing. */
+export async function ensureStandIn(docker: DockerClient, role: StandInRole): Promise<ResolvedImageRef> {
   const tag = standInTag(role);
   if (!(await docker.imageExists(tag))) await buildStandIn(docker, role, tag);
   return { ref: tag, source: "stand-in" };
+}
+
+/** What each image can run (see Tool in pod-spec.ts): the stand-ins are busybox-static with every applet. */
+const STAND_IN_TOOLS: Record<StandInRole, Tool[]> = { pause: [], nginx: ["sh", "httpd"], ghost: ["sh", "httpd", "blog"], busybox: ["sh", "httpd"] };
+const REAL_TOOLS: Record<CatalogueImageRole, Tool[]> = {
+  pause: [],
+  nginx: ["sh", "nginx"],
+  ghost: ["sh", "ghost"],
+  busybox: ["sh", "httpd"],
+  httpbin: [],
+  curl: ["sh"],
+};
+
+/**
+ * The images a pod may be built from: every image present locally (what is known of the
+ * real images and the stand-ins; nothing of others), plus the stand-ins not built yet.
+ */
+export async function imageChoices(docker: DockerClient): Promise<ImageChoice[]> {
+  const tags = await docker.listImageTags();
+  const choices: ImageChoice[] = tags.sort().map((ref) => {
+    const standIn = /^pod-anatomy\/(pause|nginx|ghost|busybox)-stand-in:/.exec(ref)?.[1] as StandInRole | undefined;
+    if (standIn) return { ref, source: "stand-in", role: standIn, tools: STAND_IN_TOOLS[standIn], present: true };
+    const real = (Object.keys(REAL_IMAGES) as CatalogueImageRole[]).find((r) => REAL_IMAGES[r] === ref);
+    if (real) return { ref, source: "real", role: real, tools: REAL_TOOLS[real], present: true };
+    return { ref, source: "other", role: null, tools: [], present: true };
+  });
+  for (const role of Object.keys(STAND_IN_FILES) as StandInRole[]) {
+    const ref = standInTag(role);
+    if (!tags.includes(ref)) choices.push({ ref, source: "stand-in", role, tools: STAND_IN_TOOLS[role], present: false });
+  }
+  return choices;
+}
+
+/** Build the stand-ins a set of image refs names that are not built yet. */
+export async function ensureChoicesPresent(docker: DockerClient, refs: readonly string[], choices: readonly ImageChoice[]): Promise<void> {
+  for (const choice of choices) {
+    if (!choice.present && refs.includes(choice.ref) && choice.role) await ensureStandIn(docker, choice.role as StandInRole);
+  }
 }
