@@ -9,21 +9,22 @@ import fs from "node:fs";
 import path from "node:path";
 import Docker from "dockerode";
 import { containerIdFromCgroups } from "@/lib/model/parse-proc";
-import { createDemoPod, deletePod } from "@/lib/server/demo-pod";
+import { createCatalogueEntry } from "@/lib/server/pod-creator";
+import { deletePod } from "@/lib/server/pods";
 import { DockerodeClient } from "@/lib/server/docker";
 import { readHostFacts, scanProcesses } from "@/lib/server/procfs";
 
 const OUT = path.join(process.cwd(), "test", "fixtures", "demo-pod");
-const POD = "demo-recorded";
+const POD = "demo-recorded"; // the demo pod ("ghost-behind-nginx") with the suffix "recorded"
 
 async function main() {
   const client = new DockerodeClient();
   const docker = new Docker();
   await deletePod(client, POD); // a leftover of an interrupted recording
-  const pod = await createDemoPod(client, { name: POD });
+  const [pod] = await createCatalogueEntry(client, "ghost-behind-nginx", { suffix: "recorded" });
   try {
     await new Promise((r) => setTimeout(r, 1500)); // let the proxy and the web server start
-    const inspect = await Promise.all(pod.containers.map((c) => docker.getContainer(c.id).inspect()));
+    const inspect = await Promise.all(pod!.containers.map((c) => docker.getContainer(c.id).inspect()));
     const ids = new Set(inspect.map((c) => c.Id));
     const scan = scanProcesses();
     const host = readHostFacts();

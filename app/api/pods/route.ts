@@ -1,10 +1,9 @@
 import { NextResponse } from "next/server";
 import { CreatePodRequest } from "@/lib/model/pod-requests";
-import { createDemoPod } from "@/lib/server/demo-pod";
 import { getDockerClient } from "@/lib/server/docker";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
 import { readJsonBody } from "@/lib/server/http";
-import { podErrorResponse } from "@/lib/server/pod-errors";
+import { createCatalogueEntry, createErrorResponse } from "@/lib/server/pod-creator";
 
 export const dynamic = "force-dynamic";
 
@@ -16,9 +15,9 @@ export async function POST(req: Request) {
   if (body instanceof NextResponse) return body;
   const docker = getDockerClient();
   try {
-    const pod = await createDemoPod(docker);
+    const [pod] = await createCatalogueEntry(docker, body.sample);
     return NextResponse.json({ pod }, { status: 201 });
   } catch (err) {
-    return podErrorResponse(err, docker);
+    return createErrorResponse(err, docker);
   }
 }

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { PodName } from "@/lib/model/pod-requests";
-import { deletePod } from "@/lib/server/demo-pod";
+import { deletePod } from "@/lib/server/pods";
 import { getDockerClient } from "@/lib/server/docker";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
 import { jsonError } from "@/lib/server/http";

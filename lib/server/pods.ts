@@ -1,0 +1,39 @@
+import "server-only";
+import { removalOrder } from "@/lib/model/half-made-pods";
+import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, type ContainerFacts } from "@/lib/model/types";
+import type { DockerClient } from "./docker";
+
+/** The pods Pod Anatomy made: found by its labels, and only those are ever touched. */
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(
+      `Host port ${port} is already in use, so the pod's sandbox cannot publish it. ` +
+        `Delete the pod that holds it (the demo pod uses ${port}), or stop whatever listens on ${port}.`,
+    );
+    this.name = "PortInUseError";
+  }
+}
+
+/** Whether an engine error says a published host port is taken. */
+export function isPortInUse(err: unknown): boolean {
+  const msg = `${(err as Error)?.message ?? ""} ${JSON.stringify((err as { json?: unknown })?.json ?? "")}`;
+  return /port is already allocated|address already in use/i.test(msg);
+}
+
+/** The containers of one of our pods. */
+export function listPodContainers(docker: DockerClient, pod: string): Promise<ContainerFacts[]> {
+  return docker.listContainers({ labels: [`${LABEL_APP}=${LABEL_APP_VALUE}`, `${LABEL_POD}=${pod}`] });
+}
+
+/** Remove containers of one pod, members first, sandbox last; their names, in that order. */
+export async function removePodContainers(docker: DockerClient, containers: ContainerFacts[]): Promise<string[]> {
+  const order = removalOrder(containers);
+  for (const c of order) await docker.removeContainer(c.id);
+  return order.map((c) => c.name);
+}
+
+/** Remove every container of one of our pods. */
+export async function deletePod(docker: DockerClient, pod: string): Promise<string[]> {
+  return removePodContainers(docker, await listPodContainers(docker, pod));
+}
