@@ -1,18 +1,30 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
-import useSWR from "swr";
 import type { Snapshot } from "@/lib/model/types";
-import { ApiError, createDemoPod, deletePod, fetchSnapshot } from "@/lib/view/api-client";
+import { ApiError, createDemoPod, deletePod } from "@/lib/view/api-client";
+import { useLiveSnapshot } from "@/lib/view/use-live-snapshot";
+import ConnectionIndicator from "./ConnectionIndicator";
 import ContainerDetails from "./ContainerDetails";
+import Timeline from "./Timeline";
 import EngineBanner from "./EngineBanner";
 import HostPanel from "./HostPanel";
 import NamespaceLegend from "./NamespaceLegend";
+import CgroupTree from "./CgroupTree";
+import NamespaceMatrix from "./NamespaceMatrix";
 import PodGraph from "./PodGraph";
 import PodList from "./PodList";
-
-/** How often the snapshot is refreshed: pods appearing or vanishing show up without a reload. */
-const REFRESH_MS = 2000;
+import CgroupLegend from "./CgroupLegend";
+import ExportMenu from "./ExportMenu";
+import PresentationToggle from "./PresentationToggle";
+import RecordingBanner, { RecordingMark } from "./RecordingBanner";
+import SampleOffer from "./SampleOffer";
+import SnapshotFile from "./SnapshotFile";
+import type { LoadedSnapshot } from "@/lib/model/snapshot-schema";
+import { captionOf } from "@/lib/view/export";
+import ProcessTree from "./ProcessTree";
+import ViewTabs, { panelId, tabId, type View } from "./ViewTabs";
 
 type Notice = { kind: "info" | "error"; text: string; detail?: string } | null;
 
@@ -22,12 +34,19 @@ function describe(err: unknown): Notice {
 }
 
 export default function Dashboard({ token }: { token: string }) {
-  const { data, error, mutate } = useSWR<Snapshot>("/api/snapshot", fetchSnapshot, { refreshInterval: REFRESH_MS });
+  // Container changes arrive as events (revalidated at once); usage refreshes every 2 s.
+  const { data, error, mutate, connection } = useLiveSnapshot();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
+  /** A snapshot file or the built-in sample: shown instead of the live snapshot until "Back to live". */
+  const [recording, setRecording] = useState<{ loaded: LoadedSnapshot; source: string } | null>(null);
+  const shown = recording?.loaded.snapshot ?? data;
+  const [view, setView] = useState<View>("graph");
 
-  const selected = data && selectedId && data.containers.some((c) => c.id === selectedId) ? selectedId : null;
+  const selected = shown && selectedId && shown.containers.some((c) => c.id === selectedId) ? selectedId : null;
+  /** The selected container's pod, for its timeline: live only (a recording's pods have no history on this server). */
+  const timelinePod = !recording && data && selected ? data.pods.find((p) => p.id === data.containers.find((c) => c.id === selected)?.podId) : undefined;
   const engineOk = data?.engine.state === "ok";
 
   async function act(label: string, fn: () => Promise<string>) {
@@ -64,8 +83,10 @@ export default function Dashboard({ token }: { token: string }) {
           </p>
         </div>
         {data && <HostSummary snapshot={data} />}
+        <ConnectionIndicator connection={connection} />
         <button
           type="button"
+          data-control
           onClick={onCreate}
           disabled={!engineOk || busy !== null}
           title={engineOk ? "pause + nginx + ghost, sharing net, ipc and pid" : "No Docker engine: see the message below"}
@@ -73,12 +94,23 @@ export default function Dashboard({ token }: { token: string }) {
         >
           {busy === "create" ? "Creating…" : "Create demo pod"}
         </button>
+        <Link href="/catalogue" className="rounded-md border border-indigo-300 px-3 py-2 text-sm font-semibold text-indigo-700 hover:bg-indigo-50">
+          Catalogue &amp; builder
+        </Link>
+        <SnapshotFile
+          current={recording?.loaded ?? (data ? { snapshot: data, sample: null } : null)}
+          onLoad={(loaded, fileName) => setRecording({ loaded, source: fileName })}
+          onError={(text, detail) => setNotice({ kind: "error", text, detail })}
+        />
+        <ExportMenu caption={captionOf(data, recording?.loaded ?? null)} />
+        <PresentationToggle />
       </header>
 
       {notice && (
         <div
           role={notice.kind === "error" ? "alert" : "status"}
           data-testid="notice"
+          data-control
           className={`mx-6 mt-3 rounded-md border px-4 py-2 text-sm ${
             notice.kind === "error" ? "border-red-300 bg-red-50 text-red-900" : "border-emerald-300 bg-emerald-50 text-emerald-900"
           }`}
@@ -93,20 +125,54 @@ export default function Dashboard({ token }: { token: string }) {
         </div>
       )}
       {data?.engine.state === "unreachable" && <EngineBanner engine={data.engine} />}
+      {data?.engine.state === "unreachable" && !recording && <SampleOffer onShow={(loaded) => setRecording({ loaded, source: "built-in sample" })} />}
+      {recording && <RecordingBanner loaded={recording.loaded} source={recording.source} onBackToLive={() => setRecording(null)} />}
 
-      <main className="flex flex-1 flex-col gap-4 p-6 lg:flex-row lg:items-start">
-        <section className="h-[70vh] min-h-[480px] flex-1 rounded-lg border border-slate-200 bg-white lg:sticky lg:top-4 lg:h-[calc(100vh-7rem)]" aria-label="Pod graph">
-          {data ? (
-            <PodGraph snapshot={data} selectedId={selected} onSelect={setSelectedId} />
+      {/* The graph keeps the details beside it; the wide views (matrix, tree, processes) take the full width, the side panels go below. */}
+      <main className={`flex flex-1 flex-col gap-4 p-6 ${view === "graph" ? "lg:flex-row lg:items-start" : ""}`}>
+        <div className={`flex min-w-0 flex-1 flex-col ${view === "graph" ? "lg:sticky lg:top-4" : ""}`}>
+          <ViewTabs view={view} onChange={setView} />
+          {view === "graph" ? (
+            <section
+              id={panelId("graph")}
+              role="tabpanel"
+              data-canvas
+              className="relative h-[70vh] min-h-[480px] rounded-b-lg border border-t-0 border-slate-200 bg-white lg:h-[calc(100vh-10rem)]"
+              aria-label="Pod graph"
+            >
+              {recording && <RecordingMark kind={recording.loaded.sample ? "sample" : "recording"} className="absolute top-3 left-3 z-10" />}
+              {shown ? (
+                <PodGraph snapshot={shown} selectedId={selected} onSelect={setSelectedId} />
+              ) : (
+                <p className="p-6 text-slate-500">Reading the kernel and the engine…</p>
+              )}
+            </section>
           ) : (
-            <p className="p-6 text-slate-500">Reading the kernel and the engine…</p>
+            <section id={panelId(view)} role="tabpanel" aria-labelledby={tabId(view)} className="rounded-b-lg border border-t-0 border-slate-200 bg-white p-5">
+              {!shown ? (
+                <p className="text-slate-500">Reading the kernel and the engine…</p>
+              ) : view === "namespaces" ? (
+                <NamespaceMatrix snapshot={shown} />
+              ) : view === "cgroups" ? (
+                <CgroupTree snapshot={shown} />
+              ) : (
+                <ProcessTree snapshot={shown} />
+              )}
+            </section>
           )}
-        </section>
-        <aside className="flex w-full flex-col gap-4 lg:w-[440px]">
-          {data && selected && <ContainerDetails snapshot={data} containerId={selected} onClose={() => setSelectedId(null)} />}
-          {data && <PodList snapshot={data} busy={busy} onDelete={onDelete} onSelect={setSelectedId} />}
+        </div>
+        <aside className={view === "graph" ? "flex w-full flex-col gap-4 lg:w-[440px]" : "grid w-full items-start gap-4 lg:grid-cols-2 2xl:grid-cols-3"}>
+          {shown && selected && <ContainerDetails snapshot={shown} containerId={selected} onClose={() => setSelectedId(null)} />}
+          {timelinePod && <Timeline key={timelinePod.id} podId={timelinePod.id} podName={timelinePod.name} />}
+          {shown && (
+            <div data-control className="contents">
+              {/* A recording's pods are not this engine's: their Delete buttons stay disabled. */}
+              <PodList snapshot={shown} busy={recording ? "recording" : busy} onDelete={onDelete} onSelect={setSelectedId} />
+            </div>
+          )}
           {data && !engineOk && <HostPanel snapshot={data} />}
           <NamespaceLegend />
+          <CgroupLegend />
           {data && data.warnings.length > 0 && (
             <ul className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" aria-label="Warnings">
               {data.warnings.map((w) => (

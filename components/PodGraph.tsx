@@ -7,9 +7,20 @@
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomTransform } from "d3";
-import type { Container, NamespaceType, Snapshot } from "@/lib/model/types";
+import { NAMESPACE_TYPES, type Container, type NamespaceType, type Snapshot } from "@/lib/model/types";
+import { containerFact, hostLinkFact, linkFact, podFact } from "@/lib/view/fact-sources";
+import { truncateEnd, truncateStart } from "@/lib/view/format";
 import { IMAGE_SOURCE_MARKERS, NAMESPACE_COLORS, sortNamespaceTypes } from "@/lib/view/namespace-colors";
-import { LAYOUT_SIZES, layoutPodGraph, type EdgeLayout, type NodeLayout } from "@/lib/view/pod-graph-layout";
+import {
+  HOST_EDGE_TYPES,
+  HOST_QUIET_TYPES,
+  LAYOUT_SIZES,
+  layoutPodGraph,
+  type EdgeLayout,
+  type HostEdgeLayout,
+  type HostNodeLayout,
+  type NodeLayout,
+} from "@/lib/view/pod-graph-layout";
 
 export interface PodGraphProps {
   snapshot: Snapshot;
@@ -34,17 +45,36 @@ export function PodGraph({ snapshot, selectedId, onSelect }: PodGraphProps) {
   }
 
   const isSelectedEdge = (edge: EdgeLayout) => edge.sandboxId === selectedId || edge.memberId === selectedId;
+  const isSelectedHostEdge = (edge: HostEdgeLayout) => edge.containerId === selectedId;
 
   return (
     <ZoomableSvg width={layout.width} height={layout.height}>
       {layout.clusters.map((cluster) => (
         <g key={cluster.podId} transform={`translate(${cluster.x},${cluster.y})`}>
+          {snapshot.pods
+            .filter((pod) => pod.id === cluster.podId)
+            .map((pod) => (
+              <title key={pod.id}>{podFact(pod)}</title>
+            ))}
           <circle r={cluster.r} fill="#f8fafc" stroke="#cbd5e1" strokeWidth={2} strokeDasharray="10 8" />
           <text y={-cluster.r + 38} textAnchor="middle" className="fill-slate-800 text-[22px] font-bold">
             <tspan className="fill-slate-500 font-semibold">pod </tspan>
             {cluster.label}
           </text>
         </g>
+      ))}
+      {layout.hostEdges.map((edge) => (
+        <line
+          key={edge.id}
+          data-edge={edge.id}
+          x1={edge.x1}
+          y1={edge.y1}
+          x2={edge.x2}
+          y2={edge.y2}
+          stroke={isSelectedHostEdge(edge) ? ACCENT : "#475569"}
+          strokeWidth={isSelectedHostEdge(edge) ? 5 : 3}
+          strokeDasharray="12 8"
+        />
       ))}
       {layout.edges.map((edge) => (
         <line
@@ -74,6 +104,7 @@ export function PodGraph({ snapshot, selectedId, onSelect }: PodGraphProps) {
       })}
       {layout.edges.map((edge) => (
         <g key={edge.id}>
+          <title>{linkFact(edge.shared, containers.get(edge.sandboxId), containers.get(edge.memberId))}</title>
           <rect
             x={edge.labelX - edge.labelWidth / 2 - 10}
             y={edge.labelY - 16}
@@ -94,6 +125,27 @@ export function PodGraph({ snapshot, selectedId, onSelect }: PodGraphProps) {
             className="text-[18px] font-bold"
           >
             {edge.shared.length === 0 ? <tspan className="fill-slate-600">nothing shared</tspan> : <NamespaceSpans types={edge.shared} />}
+          </text>
+        </g>
+      ))}
+      {layout.host && <HostNode host={layout.host} snapshot={snapshot} />}
+      {layout.hostEdges.map((edge) => (
+        <g key={edge.id}>
+          <title>{hostLinkFact(edge.shared, containers.get(edge.containerId), snapshot.host)}</title>
+          <rect
+            x={edge.labelX - edge.labelWidth / 2 - 10}
+            y={edge.labelY - 16}
+            width={edge.labelWidth + 20}
+            height={32}
+            rx={6}
+            fill="#f1f5f9"
+            stroke={isSelectedHostEdge(edge) ? ACCENT : "#475569"}
+            strokeWidth={2}
+            strokeDasharray="6 4"
+          />
+          <text data-testid="host-edge-label" data-edge={edge.id} x={edge.labelX} y={edge.labelY} dy="0.35em" textAnchor="middle" className="text-[18px] font-bold">
+            <tspan className="fill-slate-700">host </tspan>
+            <NamespaceSpans types={edge.shared} />
           </text>
         </g>
       ))}
@@ -129,11 +181,14 @@ function ZoomableSvg({ width, height, children }: { width: number; height: numbe
     <div className="relative h-full min-h-[28rem] w-full overflow-hidden rounded-lg bg-white">
       <svg
         ref={svgRef}
+        data-export-view="Pod graph"
         viewBox={`0 0 ${width} ${height}`}
         aria-label="Pod graph: pods, their sandbox and member containers, and the namespaces they share"
         className="absolute inset-0 h-full w-full cursor-grab touch-none font-sans select-none active:cursor-grabbing"
       >
-        <g transform={transform.toString()}>{children}</g>
+        <g data-zoom-layer transform={transform.toString()}>
+          {children}
+        </g>
       </svg>
       <button
         type="button"
@@ -175,7 +230,7 @@ function GraphNode({ node, container, podName, selected, onSelect }: GraphNodePr
       transform={`translate(${node.x},${node.y})`}
       className="group cursor-pointer outline-none"
     >
-      <title>{`${container.name}\n${container.image}`}</title>
+      <title>{containerFact(container)}</title>
       <circle
         r={node.r + 10}
         fill="none"
@@ -189,6 +244,59 @@ function GraphNode({ node, container, podName, selected, onSelect }: GraphNodePr
       ) : (
         <ContainerBody container={container} node={node} selected={selected} />
       )}
+    </g>
+  );
+}
+
+/**
+ * The host's own namespaces: a box saying which PID they were read from. Its dashed edges
+ * are drawn for HOST_EDGE_TYPES only; the types every container shares with the host
+ * anyway (HOST_QUIET_TYPES) are counted here instead.
+ */
+function HostNode({ host, snapshot }: { host: HostNodeLayout; snapshot: Snapshot }) {
+  const from = host.namespacesFrom;
+  const read = snapshot.containers.filter((c) => Object.keys(c.namespaces).length > 0);
+  const quiet = HOST_QUIET_TYPES.filter((t) => snapshot.host.namespaces[t] !== undefined).map((type) => ({
+    type,
+    count: read.filter((c) => c.sharedWithHost.includes(type)).length,
+  }));
+  const allShare = read.length > 0 && quiet.length > 0 && quiet.every((q) => q.count === read.length);
+  const inodes = sortNamespaceTypes(NAMESPACE_TYPES.filter((t) => snapshot.host.namespaces[t] !== undefined)).map((t) => `${t}:[${snapshot.host.namespaces[t]}]`);
+  const tooltip = [
+    `The host's own namespaces, read from /proc/${from}/ns${from === 1 ? "" : " (PID 1's links are unreadable here; kthreadd, PID 2, is always in the initial namespaces)"}.`,
+    `Dashed edges: containers sharing ${HOST_EDGE_TYPES.join(", ")} with the host (--network host, --ipc host, --pid host, --uts host).`,
+    `Not drawn: ${HOST_QUIET_TYPES.join(", ")}, which Docker containers share with the host unless told otherwise — ${
+      quiet.map((q) => `${q.type}: ${q.count} of ${read.length} containers`).join(", ") || "not read"
+    }.`,
+    ...inodes,
+  ].join("\n");
+  const left = host.x - host.width / 2;
+  const top = host.y - host.height / 2;
+  return (
+    <g data-id="host" data-role="host" data-testid="host-node" role="img" aria-label={tooltip}>
+      <title>{tooltip}</title>
+      <rect x={left} y={top} width={host.width} height={host.height} rx={14} fill="#f8fafc" stroke="#334155" strokeWidth={3} />
+      <text x={host.x} y={top + 30} textAnchor="middle" className="fill-slate-600 text-[16px] font-semibold tracking-widest">
+        HOST · {truncateEnd(snapshot.host.hostname, 22)}
+      </text>
+      <text x={host.x} y={top + 58} textAnchor="middle" className="fill-slate-900 text-[20px] font-bold">
+        namespaces of PID {from}
+        {from === 1 ? "" : " (kthreadd)"}
+      </text>
+      <text x={host.x} y={top + 84} textAnchor="middle" className="fill-slate-600 text-[15px]">
+        {from === 1 ? "ls -l /proc/1/ns" : "PID 1's ns links are unreadable here"}
+      </text>
+      <text x={host.x} y={top + 112} textAnchor="middle" className="fill-slate-700 text-[15px]">
+        {quiet.length === 0 || read.length === 0 ? (
+          "no container namespaces read"
+        ) : allShare ? (
+          <>
+            all {read.length} containers share <NamespaceSpans types={quiet.map((q) => q.type)} /> (no edges)
+          </>
+        ) : (
+          <>shared: {quiet.map((q) => `${q.type} ${q.count}/${read.length}`).join(" · ")}</>
+        )}
+      </text>
     </g>
   );
 }
@@ -288,15 +396,6 @@ function describe(container: Container, node: NodeLayout, podName: string | unde
 /** "registry.k8s.io/library/nginx:1.27" → "nginx". */
 function imageShortName(image: string): string {
   return image.split("/").pop()?.split(/[:@]/)[0] ?? image;
-}
-
-function truncateEnd(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** Keeps the end, where an image's name and tag are. */
-function truncateStart(text: string, max: number): string {
-  return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
 }
 
 export default PodGraph;

@@ -18,9 +18,13 @@ ensure_packages gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev /bin/busybox:
 ensure_node_modules
 
 SERVER_PID=""
+NO_ENGINE_PID=""
+REPORTS=.cache/test-reports
+rm -rf "$REPORTS"; mkdir -p "$REPORTS"
 cleanup() {
   local rc=$?
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  local pid
+  for pid in $SERVER_PID $NO_ENGINE_PID; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   if docker_answers; then
     local left
     left=$(docker ps -aq --filter "label=io.pod-anatomy.run=$POD_ANATOMY_RUN_ID" || true)
@@ -33,7 +37,22 @@ trap cleanup EXIT
 
 say "lint";      npm run --silent lint
 say "typecheck"; npm run --silent typecheck
-say "unit tests"; npx vitest run --project unit
+say "unit tests"; npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$REPORTS/unit.json"
+
+# Dependencies: no known high or critical advisory. The audit needs a registry that answers
+# audit requests; one that cannot (this project's mirror answers 405) is reported loudly and
+# never taken for "clean". POD_ANATOMY_AUDIT=required (CI with registry.npmjs.org) fails then too.
+say "dependency audit (npm audit --audit-level=high)"
+audit_rc=0; audit_json=$(npm audit --audit-level=high --json 2>/dev/null) || audit_rc=$?
+if [ "$audit_rc" -eq 0 ]; then
+  say "npm audit: no high or critical advisories"
+elif grep -q '"auditReportVersion"' <<<"$audit_json"; then
+  npm audit --audit-level=high || true; say "npm audit: high or critical advisories (listed above)"; exit 1
+else
+  audit_why=$(node -e 'try { console.log(JSON.parse(process.argv[1]).message ?? "no answer") } catch { console.log("no answer") }' "$audit_json")
+  say "WARNING: dependencies NOT audited: the registry $(npm config get registry) cannot answer audits ($audit_why)"
+  [ "${POD_ANATOMY_AUDIT:-}" = required ] && exit 1
+fi
 
 ensure_docker_engine
 if curl -s -o /dev/null "http://127.0.0.1:8880/" 2>/dev/null; then
@@ -42,10 +61,23 @@ fi
 
 say "production build"; npm run --silent build
 say "starting the production server on $POD_ANATOMY_URL"
-npx next start --hostname 127.0.0.1 --port "$PORT" >/tmp/pod-anatomy-test-server.log 2>&1 &
+npx next start --hostname "$(bash scripts/bind-address.sh)" --port "$PORT" >/tmp/pod-anatomy-test-server.log 2>&1 &
 SERVER_PID=$!
 wait_for_url "$POD_ANATOMY_URL/api/snapshot" 60 || { cat /tmp/pod-anatomy-test-server.log; say "server did not start"; exit 1; }
 
-say "integration tests (real engine, real /proc)"; npx vitest run --project integration
-say "end-to-end tests (headless Chromium)";        npx playwright test
+# A second server of the same build with no Docker engine behind DOCKER_HOST: what a trainer's
+# laptop without Docker sees (e2e/offline-sample.spec.ts). PORT must be its port (Host check).
+NO_ENGINE_PORT=$((PORT - 2))
+export POD_ANATOMY_NO_ENGINE_URL="http://localhost:$NO_ENGINE_PORT"
+rm -f /tmp/pod-anatomy-no-engine.sock
+PORT="$NO_ENGINE_PORT" DOCKER_HOST=unix:///tmp/pod-anatomy-no-engine.sock \
+  npx next start --hostname 127.0.0.1 --port "$NO_ENGINE_PORT" >/tmp/pod-anatomy-no-engine.log 2>&1 &
+NO_ENGINE_PID=$!
+wait_for_url "$POD_ANATOMY_NO_ENGINE_URL/api/snapshot" 60 || { cat /tmp/pod-anatomy-no-engine.log; say "no-engine server did not start"; exit 1; }
+
+say "integration tests (real engine, real /proc)"
+npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$REPORTS/integration.json"
+say "end-to-end tests (headless Chromium)"
+PLAYWRIGHT_JSON_OUTPUT_FILE="$REPORTS/e2e.json" npx playwright test --reporter=list,json
 say "all tests passed"
+node scripts/test-summary.mjs "$REPORTS"

@@ -2,6 +2,9 @@
  * The browser's side of the API: the snapshot fetcher for SWR and the calls that change
  * things (they carry the launch token; the browser adds Origin and Sec-Fetch-Site).
  */
+import type { PodTimeline } from "@/lib/model/docker-events";
+import type { CatalogueEntryId } from "@/lib/model/catalogue";
+import type { ImageChoice, OrphanResult, PodSpec, ProbeRequest, ProbeResult } from "@/lib/model/pod-spec";
 import type { Snapshot } from "@/lib/model/types";
 import { TOKEN_HEADER } from "@/lib/security/request-checks";
 
@@ -25,6 +28,9 @@ async function parse<T>(res: Response): Promise<T> {
 
 export const fetchSnapshot = (url: string): Promise<Snapshot> => fetch(url, { cache: "no-store" }).then((r) => parse<Snapshot>(r));
 
+/** GET /api/pods/ID/timeline (the SWR key is the URL). */
+export const fetchTimeline = (url: string): Promise<PodTimeline> => fetch(url, { cache: "no-store" }).then((r) => parse<PodTimeline>(r));
+
 export function createDemoPod(token: string): Promise<{ pod: { name: string } }> {
   return fetch("/api/pods", {
     method: "POST",
@@ -36,3 +42,27 @@ export function createDemoPod(token: string): Promise<{ pod: { name: string } }>
 export function deletePod(token: string, name: string): Promise<{ removed: string[] }> {
   return fetch(`/api/pods/${encodeURIComponent(name)}`, { method: "DELETE", headers: { [TOKEN_HEADER]: token } }).then((r) => parse(r));
 }
+
+// The catalogue, the probes and the pod builder (issue 4).
+
+function postJson<T>(token: string, url: string, body: unknown): Promise<T> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", [TOKEN_HEADER]: token },
+    body: JSON.stringify(body),
+  }).then((r) => parse<T>(r));
+}
+
+export interface CreatedPods {
+  pods: { name: string; containers: { id: string; name: string; kind: string; image: string }[] }[];
+}
+
+export const createCatalogueEntry = (token: string, entry: CatalogueEntryId) => postJson<CreatedPods>(token, "/api/catalogue", { entry });
+export const createFromBuilder = (token: string, spec: PodSpec) => postJson<CreatedPods>(token, "/api/builder", spec);
+export const runProbe = (token: string, pod: string, req: ProbeRequest) =>
+  postJson<ProbeResult>(token, `/api/pods/${encodeURIComponent(pod)}/probes`, req);
+export const makeOrphan = (token: string, pod: string, container: string) =>
+  postJson<OrphanResult>(token, `/api/pods/${encodeURIComponent(pod)}/orphan`, { container });
+
+/** GET /api/builder: the images a pod may be built from (the SWR key is the URL). */
+export const fetchImageChoices = (url: string): Promise<{ images: ImageChoice[] }> => fetch(url, { cache: "no-store" }).then((r) => parse(r));

@@ -15,11 +15,17 @@ export interface RawResponse {
   body: string;
 }
 
-/** A raw HTTP request with exactly the headers given (Host included). */
-export function rawRequest(method: string, path: string, headers: Record<string, string>, body?: string): Promise<RawResponse> {
+/** A raw HTTP request with exactly the headers given (Host included); to another server of the tests when `baseUrl` is given. */
+export function rawRequest(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string | Buffer,
+  baseUrl: string = BASE_URL,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port: base.port, method, path, headers, setHost: false },
+      { host: "127.0.0.1", port: new URL(baseUrl).port, method, path, headers, setHost: false },
       (res) => {
         let data = "";
         res.setEncoding("utf8");
@@ -35,18 +41,19 @@ export function rawRequest(method: string, path: string, headers: Record<string,
 }
 
 /** The launch token, read from the page the way the browser gets it. */
-export async function fetchToken(): Promise<string> {
-  const res = await rawRequest("GET", "/", { Host: base.host });
+export async function fetchToken(baseUrl: string = BASE_URL): Promise<string> {
+  const res = await rawRequest("GET", "/", { Host: new URL(baseUrl).host }, undefined, baseUrl);
   const m = /<meta name="pod-anatomy-token" content="([0-9a-f]+)"/.exec(res.body);
   if (!m) throw new Error(`no launch token in the page (HTTP ${res.status})`);
   return m[1]!;
 }
 
 /** Headers of a legitimate same-origin request from the app's page. */
-export function pageHeaders(token: string): Record<string, string> {
+export function pageHeaders(token: string, baseUrl: string = BASE_URL): Record<string, string> {
+  const host = new URL(baseUrl).host;
   return {
-    Host: base.host,
-    Origin: `http://${base.host}`,
+    Host: host,
+    Origin: `http://${host}`,
     "Sec-Fetch-Site": "same-origin",
     "x-pod-anatomy-token": token,
     "Content-Type": "application/json",
