@@ -16,6 +16,8 @@ export interface DockerClient {
   version(): Promise<{ version: string; apiVersion: string }>;
   /** Every container (running or not), inspected. `label` filters like `docker ps --filter label=…`. */
   listContainers(filter?: { labels?: string[] }): Promise<ContainerFacts[]>;
+  /** `docker ps -a` without inspecting: each container's id and state (running, exited, …). */
+  listSummaries(): Promise<{ id: string; state: string }[]>;
   inspectContainer(id: string): Promise<ContainerFacts | null>;
   imageExists(ref: string): Promise<boolean>;
   /** Pulls and waits until the pull has finished (not merely started). */
@@ -228,16 +230,24 @@ export class DockerodeClient implements DockerClient {
   }
 
   async listContainers(filter?: { labels?: string[] }): Promise<ContainerFacts[]> {
-    const list = await bounded(
+    const list = await this.list(filter);
+    const inspected = await Promise.all(list.map((c) => this.inspectContainer(c.Id)));
+    // A container removed between list and inspect is simply gone.
+    return inspected.filter((c): c is ContainerFacts => c !== null);
+  }
+
+  async listSummaries(): Promise<{ id: string; state: string }[]> {
+    return (await this.list()).map((c) => ({ id: c.Id, state: c.State }));
+  }
+
+  private list(filter?: { labels?: string[] }) {
+    return bounded(
       this.docker.listContainers({
         all: true,
         size: false,
         ...(filter?.labels ? { filters: JSON.stringify({ label: filter.labels }) } : {}),
       }),
     );
-    const inspected = await Promise.all(list.map((c) => this.inspectContainer(c.Id)));
-    // A container removed between list and inspect is simply gone.
-    return inspected.filter((c): c is ContainerFacts => c !== null);
   }
 
   async inspectContainer(id: string): Promise<ContainerFacts | null> {

@@ -115,12 +115,24 @@ async function buildStandIn(docker: DockerClient, role: StandInRole, tag: string
   }
 }
 
-async function tryPull(docker: DockerClient, ref: string): Promise<string | null> {
+/**
+ * A failed pull is not retried for this long (in auto mode): with no registry, every create
+ * would otherwise wait for it again — measured 5 s for a DNS timeout about one time in 12.
+ */
+const FAILED_PULL_MEMORY_MS = 10 * 60_000;
+const failedPulls = new Map<string, { at: number; error: string }>();
+
+async function tryPull(docker: DockerClient, ref: string, mode: Mode): Promise<string | null> {
+  const failed = failedPulls.get(ref);
+  if (mode === "auto" && failed && Date.now() - failed.at < FAILED_PULL_MEMORY_MS) return failed.error;
   try {
     await docker.pullImage(ref, { startTimeoutMs: 8_000, totalTimeoutMs: 15 * 60_000 });
+    failedPulls.delete(ref);
     return null;
   } catch (err) {
-    return (err as Error).message;
+    const error = (err as Error).message;
+    failedPulls.set(ref, { at: Date.now(), error });
+    return error;
   }
 }
 
@@ -131,7 +143,7 @@ export async function resolveImage(docker: DockerClient, role: CatalogueImageRol
   let pullError: string | null = null;
   if (mode !== "stand-in") {
     if (await docker.imageExists(real)) return { ref: real, source: "real" };
-    pullError = await tryPull(docker, real);
+    pullError = await tryPull(docker, real, mode);
     if (pullError === null) return { ref: real, source: "real" };
     if (mode === "real") {
       throw new ImageError(`Could not pull ${real}: ${pullError}`, "Check the registry is reachable, or use POD_ANATOMY_IMAGES=auto.");

@@ -191,7 +191,13 @@ describe("procfs on the fake tree test/fixtures/proc-basic", () => {
 
   it("scanProcesses reads the good ones and skips the vanished and the corrupt with a reason", () => {
     const scan = scanProcesses(PROC);
-    expect(scan.processes).toStrictEqual([1, 700, 4242, 4300, 4310].map((pid) => EXPECTED[pid]));
+    // Host processes (1, 700): only their pid namespace is read; container processes: all.
+    const hostView = (facts: ProcessFacts): ProcessFacts => {
+      const { pidForChildren: _unused, ...rest } = facts;
+      void _unused;
+      return { ...rest, namespaces: { pid: facts.namespaces.pid! } };
+    };
+    expect(scan.processes).toStrictEqual([hostView(EXPECTED[1]!), hostView(EXPECTED[700]!), ...[4242, 4300, 4310].map((pid) => EXPECTED[pid])]);
     expect(scan.skipped).toEqual([
       { pid: 666, reason: 'corrupt status: missing "Name:" line' },
       { pid: 999, reason: "vanished" },
@@ -243,7 +249,7 @@ describe("procfs on a broken ns/ directory (temporary tree)", () => {
     const dir = join(root, "50");
     mkdirSync(join(dir, "ns"), { recursive: true });
     writeFileSync(join(dir, "status"), "Name:\tx\nState:\tS (sleeping)\nPid:\t50\nPPid:\t1\nUid:\t0\t0\t0\t0\n");
-    writeFileSync(join(dir, "cgroup"), "0::/\n");
+    writeFileSync(join(dir, "cgroup"), `0::/docker/${"c".repeat(64)}\n`); // in a container: every ns link is read
     writeFileSync(join(dir, "cmdline"), "x\0");
     symlinkSync("ipc:[4026531839]", join(dir, "ns", "ipc"));
     symlinkSync("not a namespace", join(dir, "ns", "net"));

@@ -11,6 +11,7 @@ import "server-only";
 import { hostname, release } from "node:os";
 
 import {
+  containerIdFromCgroups,
   parseCgroupFile,
   parseCmdline,
   parseNamespaceLink,
@@ -61,42 +62,52 @@ function readNsInode(nsDir: string, name: string): number {
   return parsed.inode;
 }
 
+/** The ns/ entries read: the types drawn, and pid_for_children. */
+const NS_ENTRIES = [...NAMESPACE_TYPES, "pid_for_children"] as const;
+
 /**
- * Reads everything Pod Anatomy needs about one process: status, ns/, cgroup, cmdline.
+ * Which namespaces to read: "all"; or "all-in-containers": all for a process in a container
+ * (its cgroup names a container id), only pid for the others — enough for a host process
+ * (its pid namespace says who its PID 1 is), at a tenth of the readlinks.
+ */
+export type NamespaceDepth = "all" | "all-in-containers";
+
+/**
+ * Reads everything Pod Anatomy needs about one process: status, cgroup, ns/, cmdline.
  *
  * Throws when the process cannot be read: ENOENT/ESRCH (it vanished), EACCES/EPERM,
  * or a ProcParseError (`file` says which file was corrupt). Callers decide what to do.
  *
- * One exception, as the kernel behaves: a zombie still lists every ns/ entry, but readlink
- * fails with ENOENT for all but `pid` and `user` (its nsproxy is gone). An ns entry whose
- * readlink gives ENOENT is therefore left out instead of failing the whole process; if the
- * process really vanished, the reads of cgroup and cmdline that follow fail.
+ * ns entries are read by name (no listing of ns/): one that does not exist, because the
+ * kernel lacks that type (no `time` before 5.6) or because the process is a zombie (a
+ * zombie lists its ns/ entries, but readlink fails with ENOENT for all but `pid` and
+ * `user`: its nsproxy is gone), is left out instead of failing the whole process; if the
+ * process really vanished, the read of cmdline that follows fails.
  */
-export function readProcess(pid: number, procRoot = "/proc"): ProcessFacts {
+export function readProcess(pid: number, procRoot = "/proc", depth: NamespaceDepth = "all"): ProcessFacts {
   const dir = joinPath(procRoot, String(pid));
 
   const statusText = readFileSync(joinPath(dir, "status"), "utf8");
   const status = parseIn("status", () => parseStatus(statusText));
 
+  const cgroupText = readFileSync(joinPath(dir, "cgroup"), "utf8");
+  const cgroups = parseIn("cgroup", () => parseCgroupFile(cgroupText));
+
   const nsDir = joinPath(dir, "ns");
   const namespaces: Partial<Record<NamespaceType, number>> = {};
   let pidForChildren: number | undefined;
-  for (const name of readdirSync(nsDir).sort()) {
-    const wanted = isNamespaceType(name) || name === "pid_for_children";
-    if (!wanted) continue; // time_for_children, and types newer than this code
+  const readAll = depth === "all" || containerIdFromCgroups(cgroups) !== null;
+  for (const name of readAll ? NS_ENTRIES : (["pid"] as const)) {
     let inode: number;
     try {
       inode = readNsInode(nsDir, name);
     } catch (err) {
-      if (errnoCode(err) === "ENOENT") continue; // zombie (see above)
+      if (errnoCode(err) === "ENOENT") continue; // no such type, or a zombie (see above)
       throw err;
     }
     if (name === "pid_for_children") pidForChildren = inode;
-    else if (isNamespaceType(name)) namespaces[name] = inode;
+    else namespaces[name] = inode;
   }
-
-  const cgroupText = readFileSync(joinPath(dir, "cgroup"), "utf8");
-  const cgroups = parseIn("cgroup", () => parseCgroupFile(cgroupText));
 
   const cmdline = parseCmdline(readFileSync(joinPath(dir, "cmdline"), "utf8"));
 
@@ -148,7 +159,8 @@ function skipReason(err: unknown): string {
 }
 
 /**
- * Reads every process in procRoot. A process that vanishes mid-read, cannot be read or is
+ * Reads every process in procRoot, all namespaces of those in a container and only the pid
+ * namespace of the others (NamespaceDepth "all-in-containers"). A process that vanishes mid-read, cannot be read or is
  * corrupt goes to `skipped` with the reason; one process never makes the scan throw.
  * Only listing procRoot itself can throw.
  */
@@ -156,7 +168,7 @@ export function scanProcesses(procRoot = "/proc"): ProcScan {
   const scan: ProcScan = { processes: [], skipped: [] };
   for (const pid of listPids(procRoot)) {
     try {
-      scan.processes.push(readProcess(pid, procRoot));
+      scan.processes.push(readProcess(pid, procRoot, "all-in-containers"));
     } catch (err) {
       scan.skipped.push({ pid, reason: skipReason(err) });
     }

@@ -50,7 +50,7 @@ describe("the host port is already taken", () => {
     expect(JSON.parse(res.body)).toEqual({
       error: "Port in use",
       detail:
-        "Host port 8880 is already in use, so the demo pod's pause container cannot publish it. Delete the demo pod that holds it, or stop whatever listens on 8880.",
+        "Host port 8880 is already in use, so the pod's sandbox cannot publish it. Delete the pod that holds it (the demo pod uses 8880), or stop whatever listens on 8880.",
     });
     expect(dockerIdsWithLabel(RUN_LABEL).sort()).toEqual(before);
   });
