@@ -16,6 +16,7 @@ import { ApiError, createCatalogueEntry, deletePod, makeOrphan } from "@/lib/vie
 import { formatBytes, formatLimit } from "@/lib/view/format";
 import { useLiveSnapshot } from "@/lib/view/use-live-snapshot";
 import Probes from "./Probes";
+import PullProgress from "./PullProgress";
 
 type Notice = { kind: "info" | "error"; text: string } | null;
 
@@ -114,6 +115,7 @@ function EntryCard({ entry, snapshot, token, busy, canCreate, notice, onCreate, 
           {busy === `create:${entry.id}` ? "Creating…" : "Create"}
         </button>
       </div>
+      {busy === `create:${entry.id}` && <PullProgress />}
       {notice && (
         <p
           role={notice.kind === "error" ? "alert" : "status"}

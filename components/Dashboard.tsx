@@ -24,6 +24,7 @@ import SnapshotFile from "./SnapshotFile";
 import type { LoadedSnapshot } from "@/lib/model/snapshot-schema";
 import { captionOf } from "@/lib/view/export";
 import ProcessTree from "./ProcessTree";
+import PullProgress from "./PullProgress";
 import ViewTabs, { panelId, tabId, type View } from "./ViewTabs";
 
 type Notice = { kind: "info" | "error"; text: string; detail?: string } | null;
@@ -106,6 +107,11 @@ export default function Dashboard({ token }: { token: string }) {
         <PresentationToggle />
       </header>
 
+      {busy === "create" && (
+        <div data-control className="px-6">
+          <PullProgress />
+        </div>
+      )}
       {notice && (
         <div
           role={notice.kind === "error" ? "alert" : "status"}

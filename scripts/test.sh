@@ -24,7 +24,7 @@ rm -rf "$REPORTS"; mkdir -p "$REPORTS"
 cleanup() {
   local rc=$?
   local pid
-  for pid in $SERVER_PID $NO_ENGINE_PID; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  for pid in $SERVER_PID $NO_ENGINE_PID; do kill -TERM -- "-$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   if docker_answers; then
     local left
     left=$(docker ps -aq --filter "label=io.pod-anatomy.run=$POD_ANATOMY_RUN_ID" || true)
@@ -61,7 +61,9 @@ fi
 
 say "production build"; npm run --silent build
 say "starting the production server on $POD_ANATOMY_URL"
-npx next start --hostname "$(bash scripts/bind-address.sh)" --port "$PORT" >/tmp/pod-anatomy-test-server.log 2>&1 &
+BIND=$(bash scripts/bind-address.sh)
+# Each server in its own process group (setsid), so cleanup stops it with all its children.
+setsid node_modules/.bin/next start --hostname "$BIND" --port "$PORT" >/tmp/pod-anatomy-test-server.log 2>&1 &
 SERVER_PID=$!
 wait_for_url "$POD_ANATOMY_URL/api/snapshot" 60 || { cat /tmp/pod-anatomy-test-server.log; say "server did not start"; exit 1; }
 
@@ -71,7 +73,7 @@ NO_ENGINE_PORT=$((PORT - 2))
 export POD_ANATOMY_NO_ENGINE_URL="http://localhost:$NO_ENGINE_PORT"
 rm -f /tmp/pod-anatomy-no-engine.sock
 PORT="$NO_ENGINE_PORT" DOCKER_HOST=unix:///tmp/pod-anatomy-no-engine.sock \
-  npx next start --hostname 127.0.0.1 --port "$NO_ENGINE_PORT" >/tmp/pod-anatomy-no-engine.log 2>&1 &
+  setsid node_modules/.bin/next start --hostname 127.0.0.1 --port "$NO_ENGINE_PORT" >/tmp/pod-anatomy-no-engine.log 2>&1 &
 NO_ENGINE_PID=$!
 wait_for_url "$POD_ANATOMY_NO_ENGINE_URL/api/snapshot" 60 || { cat /tmp/pod-anatomy-no-engine.log; say "no-engine server did not start"; exit 1; }
 

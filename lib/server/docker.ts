@@ -4,6 +4,7 @@ import Docker from "dockerode";
 import type { ContainerInspectInfo } from "dockerode";
 import { CONTAINER_ACTIONS, parseEngineEventLine, sinceParam, type ContainerEvent } from "@/lib/model/docker-events";
 import { NdjsonSplitter, type SplitResult } from "@/lib/model/ndjson";
+import { parsePullMessage, type PullMessage } from "@/lib/model/pull-progress";
 import type { ContainerFacts, EngineFailure, PortBinding } from "@/lib/model/types";
 
 /**
@@ -20,8 +21,12 @@ export interface DockerClient {
   listSummaries(): Promise<{ id: string; state: string }[]>;
   inspectContainer(id: string): Promise<ContainerFacts | null>;
   imageExists(ref: string): Promise<boolean>;
-  /** Pulls and waits until the pull has finished (not merely started). */
-  pullImage(ref: string, opts: { startTimeoutMs: number; totalTimeoutMs: number }): Promise<void>;
+  /**
+   * Pulls and waits until the pull has finished (not merely started). `onProgress` gets each
+   * object of the engine's progress stream, reshaped; a pull the engine refuses outright
+   * (HTTP error: no registry, unknown image) is reported as one `error` message too.
+   */
+  pullImage(ref: string, opts: PullOptions): Promise<void>;
   /** Builds `tag` from the files in `contextDir`, waiting until the build has finished. */
   buildImage(contextDir: string, files: string[], tag: string, dockerfile: string, labels: Record<string, string>): Promise<void>;
   createContainer(spec: ContainerSpec): Promise<string>;
@@ -43,6 +48,12 @@ export interface DockerClient {
   exec(id: string, argv: string[], opts: { timeoutMs: number; maxBytes: number }): Promise<ExecResult>;
   /** Wait until a container has exited (`docker wait`), at most `timeoutMs`; its exit code. */
   waitContainer(id: string, timeoutMs: number): Promise<number>;
+}
+
+export interface PullOptions {
+  startTimeoutMs: number;
+  totalTimeoutMs: number;
+  onProgress?: (message: PullMessage) => void;
 }
 
 /** What `exec` returns. */
@@ -168,8 +179,11 @@ export function toContainerFacts(raw: ContainerInspectInfo): ContainerFacts {
   };
 }
 
-/** Read a Docker JSON-lines progress stream (pull, build) to its end; reject on an `error` entry. */
-function followStream(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
+/**
+ * Read a Docker JSON-lines progress stream (pull, build) to its end; reject on an `error`
+ * entry. `onProgress` gets each entry of the engine's documented pull format.
+ */
+function followStream(docker: Docker, stream: NodeJS.ReadableStream, onProgress?: (message: PullMessage) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     docker.modem.followProgress(
       stream,
@@ -179,8 +193,23 @@ function followStream(docker: Docker, stream: NodeJS.ReadableStream): Promise<vo
         if (failed) return reject(new Error(failed.errorDetail?.message ?? failed.error ?? "unknown engine error"));
         resolve();
       },
+      (raw: unknown) => {
+        const message = onProgress && parsePullMessage(raw);
+        if (message) onProgress(message);
+      },
     );
   });
+}
+
+/**
+ * The engine's own words in a failed call: docker-modem wraps them as
+ * `(HTTP code 500) server error - <message> ` (for streams it reads them from the body).
+ */
+function engineMessage(err: unknown): string {
+  const e = err as { json?: { message?: string } | null; message?: string } | null;
+  if (typeof e?.json?.message === "string") return e.json.message;
+  const message = e?.message ?? String(err);
+  return /^\(HTTP code \d+\) [^-]*- ([\s\S]*?) ?$/.exec(message)?.[1] ?? message;
 }
 
 function isNotFound(err: unknown): boolean {
@@ -269,14 +298,17 @@ export class DockerodeClient implements DockerClient {
     }
   }
 
-  async pullImage(ref: string, opts: { startTimeoutMs: number; totalTimeoutMs: number }): Promise<void> {
+  async pullImage(ref: string, opts: PullOptions): Promise<void> {
     // The start of a pull (the engine resolving the registry) gets a short timeout; the
     // download itself is a stream and may take as long as the total allows.
-    const stream: NodeJS.ReadableStream = await bounded(this.streams.pull(ref), opts.startTimeoutMs);
+    const stream: NodeJS.ReadableStream = await bounded(this.streams.pull(ref), opts.startTimeoutMs).catch((err: unknown) => {
+      opts.onProgress?.({ error: engineMessage(err) });
+      throw err;
+    });
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        followStream(this.streams, stream),
+        followStream(this.streams, stream, opts.onProgress),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
             (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();

@@ -9,6 +9,7 @@ import type { ImageChoice, Tool } from "@/lib/model/pod-spec";
 import { LABEL_APP, LABEL_APP_VALUE } from "@/lib/model/types";
 import type { DockerClient } from "./docker";
 import { fs } from "./host-fs";
+import { getPullTracker } from "./pull-tracker";
 
 /**
  * The images of the demo pod. Each role uses, in this order:
@@ -122,15 +123,24 @@ async function buildStandIn(docker: DockerClient, role: StandInRole, tag: string
 const FAILED_PULL_MEMORY_MS = 10 * 60_000;
 const failedPulls = new Map<string, { at: number; error: string }>();
 
+/** Pulls `ref`, shown as it goes by the pull tracker (GET /api/pulls); null when pulled, else why not. */
 async function tryPull(docker: DockerClient, ref: string, mode: Mode): Promise<string | null> {
+  const tracker = getPullTracker();
+  const onFailure = mode === "auto" ? "stand-in" : "error";
   const failed = failedPulls.get(ref);
-  if (mode === "auto" && failed && Date.now() - failed.at < FAILED_PULL_MEMORY_MS) return failed.error;
+  if (mode === "auto" && failed && Date.now() - failed.at < FAILED_PULL_MEMORY_MS) {
+    tracker.remembered(ref, failed.error, onFailure);
+    return failed.error;
+  }
+  const pull = tracker.begin(ref, onFailure);
   try {
-    await docker.pullImage(ref, { startTimeoutMs: 8_000, totalTimeoutMs: 15 * 60_000 });
+    await docker.pullImage(ref, { startTimeoutMs: 8_000, totalTimeoutMs: 15 * 60_000, onProgress: (m) => tracker.report(pull, m) });
     failedPulls.delete(ref);
+    tracker.end(pull, null);
     return null;
   } catch (err) {
-    const error = (err as Error).message;
+    // The engine's own message when it sent one (docker.ts reports it), else the client's.
+    const error = tracker.end(pull, (err as Error).message)?.message ?? (err as Error).message;
     failedPulls.set(ref, { at: Date.now(), error });
     return error;
   }

@@ -77,9 +77,11 @@ export async function readSnapshot(sources: SnapshotSources): Promise<Snapshot> 
 }
 
 /**
- * A snapshot younger than this, taken after the last container event, is served again
- * rather than scanning /proc anew: at most one scan a second however many browsers ask,
- * while any change the engine reports is shown at once (the next request scans).
+ * While the engine's event stream is followed, a snapshot younger than this, begun after
+ * the last container event, is served again rather than scanning /proc anew: at most one
+ * scan a second however many browsers ask, while any change the engine reports is shown
+ * at once (the next request scans). Without the stream (engine unreachable, reconnecting)
+ * every request scans.
  */
 export const SNAPSHOT_REUSE_MS = 1_000;
 
@@ -117,7 +119,9 @@ function state(): SnapshotState {
 export function takeSnapshot(): Promise<Snapshot> {
   const s = state();
   const { latest, generation } = s;
-  if (latest && latest.generation === generation && Date.now() - latest.startedAt < SNAPSHOT_REUSE_MS) return latest.snapshot;
+  // Reused only while the event stream is followed: without it, a change could go unseen.
+  const fresh = latest && latest.generation === generation && Date.now() - latest.startedAt < SNAPSHOT_REUSE_MS;
+  if (fresh && s.cache.trusted) return latest.snapshot;
   const snapshot = s.running.then(() => {
     entry.startedAt = Date.now(); // the scan starts now (the callback runs after `entry` exists)
     return readSnapshot({ docker: getDockerClient(), procRoot: "/proc", cgroupRoot: "/sys/fs/cgroup", inspectCache: s.cache });

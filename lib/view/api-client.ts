@@ -4,6 +4,7 @@
  */
 import type { PodTimeline } from "@/lib/model/docker-events";
 import type { CatalogueEntryId } from "@/lib/model/catalogue";
+import { PullsResponseSchema, type PullsResponse } from "@/lib/model/pull-progress";
 import type { ImageChoice, OrphanResult, PodSpec, ProbeRequest, ProbeResult } from "@/lib/model/pod-spec";
 import type { Snapshot } from "@/lib/model/types";
 import { TOKEN_HEADER } from "@/lib/security/request-checks";
@@ -63,6 +64,10 @@ export const runProbe = (token: string, pod: string, req: ProbeRequest) =>
   postJson<ProbeResult>(token, `/api/pods/${encodeURIComponent(pod)}/probes`, req);
 export const makeOrphan = (token: string, pod: string, container: string) =>
   postJson<OrphanResult>(token, `/api/pods/${encodeURIComponent(pod)}/orphan`, { container });
+
+/** GET /api/pulls: the image pulls in flight and just ended (the SWR key is the URL), checked against the schema. */
+export const fetchPulls = (url: string): Promise<PullsResponse> =>
+  fetch(url, { cache: "no-store" }).then((r) => parse<unknown>(r)).then((body) => PullsResponseSchema.parse(body));
 
 /** GET /api/builder: the images a pod may be built from (the SWR key is the URL). */
 export const fetchImageChoices = (url: string): Promise<{ images: ImageChoice[] }> => fetch(url, { cache: "no-store" }).then((r) => parse(r));
