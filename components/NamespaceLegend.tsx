@@ -4,23 +4,11 @@
  */
 import { NAMESPACE_EXPLANATIONS, type NamespaceType } from "@/lib/model/types";
 import { NAMESPACE_COLORS, NAMESPACE_ORDER } from "@/lib/view/namespace-colors";
+import { LegendList } from "./LegendList";
 
 export function NamespaceLegend() {
-  return (
-    <section aria-label="Namespace types" className="rounded-lg border border-slate-200 bg-white p-4 text-slate-900">
-      <h2 className="mb-2 text-base font-bold">Namespace types</h2>
-      <dl className="grid grid-cols-[auto_1fr] items-baseline gap-x-3 gap-y-1.5 text-sm">
-        {NAMESPACE_ORDER.map((type) => (
-          <div key={type} className="contents">
-            <dt>
-              <NamespaceChip type={type} />
-            </dt>
-            <dd className="text-slate-700">{NAMESPACE_EXPLANATIONS[type]}</dd>
-          </div>
-        ))}
-      </dl>
-    </section>
-  );
+  const entries = NAMESPACE_ORDER.map((type) => ({ key: type, term: <NamespaceChip type={type} />, meaning: NAMESPACE_EXPLANATIONS[type] }));
+  return <LegendList title="Namespace types" entries={entries} />;
 }
 
 /** A namespace type's name on its tint, in its colour. */

@@ -19,6 +19,7 @@ import {
   type EdgeLayout,
   type HostEdgeLayout,
   type HostNodeLayout,
+  type LabelledLine,
   type NodeLayout,
 } from "@/lib/view/pod-graph-layout";
 
@@ -64,29 +65,10 @@ export function PodGraph({ snapshot, selectedId, onSelect }: PodGraphProps) {
         </g>
       ))}
       {layout.hostEdges.map((edge) => (
-        <line
-          key={edge.id}
-          data-edge={edge.id}
-          x1={edge.x1}
-          y1={edge.y1}
-          x2={edge.x2}
-          y2={edge.y2}
-          stroke={isSelectedHostEdge(edge) ? ACCENT : "#475569"}
-          strokeWidth={isSelectedHostEdge(edge) ? 5 : 3}
-          strokeDasharray="12 8"
-        />
+        <EdgeLine key={edge.id} line={edge} color="#475569" selected={isSelectedHostEdge(edge)} dashed />
       ))}
       {layout.edges.map((edge) => (
-        <line
-          key={edge.id}
-          data-edge={edge.id}
-          x1={edge.x1}
-          y1={edge.y1}
-          x2={edge.x2}
-          y2={edge.y2}
-          stroke={isSelectedEdge(edge) ? ACCENT : "#94a3b8"}
-          strokeWidth={isSelectedEdge(edge) ? 5 : 3}
-        />
+        <EdgeLine key={edge.id} line={edge} color="#94a3b8" selected={isSelectedEdge(edge)} />
       ))}
       {layout.nodes.map((node) => {
         const container = containers.get(node.id);
@@ -150,6 +132,22 @@ export function PodGraph({ snapshot, selectedId, onSelect }: PodGraphProps) {
         </g>
       ))}
     </ZoomableSvg>
+  );
+}
+
+/** A spoke, or a dashed edge to the host box: thicker and in the accent colour when one of its ends is selected. */
+function EdgeLine({ line, color, selected, dashed = false }: { line: LabelledLine; color: string; selected: boolean; dashed?: boolean }) {
+  return (
+    <line
+      data-edge={line.id}
+      x1={line.x1}
+      y1={line.y1}
+      x2={line.x2}
+      y2={line.y2}
+      stroke={selected ? ACCENT : color}
+      strokeWidth={selected ? 5 : 3}
+      strokeDasharray={dashed ? "12 8" : undefined}
+    />
   );
 }
 

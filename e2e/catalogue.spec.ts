@@ -1,6 +1,6 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { removeRunContainers } from "./support/demo-pod";
 
 /**
  * What a trainer does with the catalogue: create each experiment, look at what it shows
@@ -8,12 +8,7 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
  * delete it; then compose a pod in the builder, watch the preview, create it.
  * Entry 1 (the demo pod on host port 8880) is e2e/demo-pod.spec.ts's.
  */
-const RUN_LABEL = `io.pod-anatomy.run=${process.env.POD_ANATOMY_RUN_ID ?? "unset"}`;
-
-test.afterAll(() => {
-  const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=${RUN_LABEL}`], { encoding: "utf8" }).split("\n").filter(Boolean);
-  if (ids.length > 0) execFileSync("docker", ["rm", "-fv", ...ids], { stdio: "ignore" });
-});
+test.afterAll(removeRunContainers);
 
 async function create(page: Page, entry: string): Promise<Locator> {
   const card = page.locator(`section[data-entry="${entry}"]`);

@@ -1,29 +1,21 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
+import { createDemoPod, deletePod, removeRunContainers } from "./support/demo-pod";
 
 /**
  * What a trainer does: open the dashboard, click "Create demo pod", see the pause
  * container as the hub with nginx and ghost as spokes, open a container, take a
  * screenshot, delete the pod.
  */
-const RUN_LABEL = `io.pod-anatomy.run=${process.env.POD_ANATOMY_RUN_ID ?? "unset"}`;
-
-test.afterAll(() => {
-  // Whatever happened above, leave no container of this run behind.
-  const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=${RUN_LABEL}`], { encoding: "utf8" }).split("\n").filter(Boolean);
-  if (ids.length > 0) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
-});
+// Whatever happens in this file, leave no container of this run behind.
+test.afterAll(removeRunContainers);
 
 test("create the demo pod, see the hub and its spokes, inspect a container, delete the pod", async ({ page }, testInfo) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Pod Anatomy" })).toBeVisible();
   await expect(page.getByTestId("engine-state")).not.toHaveText("unreachable");
 
-  await page.getByRole("button", { name: "Create demo pod" }).click();
-  const notice = page.getByTestId("notice");
-  await expect(notice).toContainText(/Created demo pod (demo-[0-9a-f]+)/, { timeout: 90_000 });
-  const podName = /Created demo pod (demo-[0-9a-f]+)/.exec((await notice.textContent()) ?? "")![1]!;
+  const podName = await createDemoPod(page);
 
   // The hub: the pod's pause container, drawn as the sandbox.
   const hub = page.locator(`g[data-role="sandbox"]`, { hasText: `${podName}-pause` });
@@ -55,7 +47,6 @@ test("create the demo pod, see the hub and its spokes, inspect a container, dele
   }
 
   // Delete: the pod disappears from the graph without a reload.
-  await page.locator(`[data-pod="${podName}"]`).getByRole("button", { name: "Delete" }).click();
-  await expect(notice).toContainText(`Deleted pod ${podName}`, { timeout: 60_000 });
+  await deletePod(page, podName);
   await expect(page.locator(`g[data-id="${hubId}"]`)).toHaveCount(0);
 });

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
+import { removeRunContainers, RUN_ID, RUN_LABEL } from "./support/demo-pod";
 
 /**
  * The issue's "done when": a container started from a terminal with `docker run` appears in
@@ -9,16 +10,10 @@ import { expect, test } from "@playwright/test";
  * output and as an attachment — speed is measured here, not asserted.
  * Then the timeline of a pod made in the terminal, walked step by step.
  */
-const RUN_ID = process.env.POD_ANATOMY_RUN_ID ?? "unset";
-const RUN_LABEL = `io.pod-anatomy.run=${RUN_ID}`;
-
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 // Containers run with --network none: nothing here needs a network, and it works on engines without a docker0 bridge.
 
-test.afterAll(() => {
-  const ids = docker("ps", "-aq", "--filter", `label=${RUN_LABEL}`).split("\n").filter(Boolean);
-  if (ids.length > 0) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
-});
+test.afterAll(removeRunContainers);
 
 function standInImage(): string {
   const ref = docker("images", "pod-anatomy/pause-stand-in", "--format", "{{.Repository}}:{{.Tag}}").split("\n")[0];

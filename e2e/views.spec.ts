@@ -2,39 +2,17 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import type { Container, Snapshot } from "@/lib/model/types";
+import { createDemoPod, removeRunContainers, RUN_LABEL } from "./support/demo-pod";
 
 /**
  * The views beside the graph, on the real engine: create the demo pod through the UI, run a
  * `--network host` container next to it, then open the namespace matrix, the cgroup tree
  * and the process tree, check what the kernel says is there, and save screenshots.
  */
-const RUN_ID = process.env.POD_ANATOMY_RUN_ID ?? "unset";
-const RUN_LABEL = `io.pod-anatomy.run=${RUN_ID}`;
-
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 
-test.afterAll(() => {
-  // Whatever happened above, leave no container of this run behind.
-  const ids = docker("ps", "-aq", "--filter", `label=${RUN_LABEL}`).split("\n").filter(Boolean);
-  if (ids.length > 0) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
-});
-
-/**
- * Clicks "Create demo pod" until it succeeds: host port 8880 is shared by everyone running
- * these tests, and another run's demo pod may hold it for a while.
- */
-async function createDemoPod(page: Page): Promise<string> {
-  const notice = page.getByTestId("notice");
-  const button = page.getByRole("button", { name: "Create demo pod" });
-  const created = /Created demo pod (demo-[0-9a-f]+)/;
-  await expect(async () => {
-    await button.click();
-    // While it works the button reads "Creating…"; it is back (and enabled) when the answer is in.
-    await expect(button).toBeEnabled({ timeout: 120_000 });
-    await expect(notice).toContainText(created, { timeout: 1_000 });
-  }).toPass({ timeout: 300_000, intervals: [5_000, 10_000, 20_000] });
-  return created.exec((await notice.textContent()) ?? "")![1]!;
-}
+// Whatever happens in this file, leave no container of this run behind.
+test.afterAll(removeRunContainers);
 
 async function snapshot(page: Page): Promise<Snapshot> {
   const res = await page.request.get("/api/snapshot");

@@ -1,13 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { expect, type Page } from "@playwright/test";
 
-/** Every container the test server creates carries this label (scripts/test.sh sets the run id). */
-export const RUN_LABEL = `io.pod-anatomy.run=${process.env.POD_ANATOMY_RUN_ID ?? "unset"}`;
+/** The test run's id (scripts/test.sh sets it): in the label below, and in the names of containers a spec runs itself. */
+export const RUN_ID = process.env.POD_ANATOMY_RUN_ID ?? "unset";
 
-/** Remove every container of this test run, whatever state the test left them in. */
+/** Every container the test server creates carries this label. */
+export const RUN_LABEL = `io.pod-anatomy.run=${RUN_ID}`;
+
+/** Remove every container of this test run (and its anonymous volumes), whatever state the test left them in. */
 export function removeRunContainers(): void {
   const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=${RUN_LABEL}`], { encoding: "utf8" }).split("\n").filter(Boolean);
-  if (ids.length > 0) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
+  if (ids.length > 0) execFileSync("docker", ["rm", "-fv", ...ids], { stdio: "ignore" });
 }
 
 /**

@@ -11,7 +11,8 @@ import {
   type ResolvedImageRef,
 } from "./catalogue";
 import { imageIssues, planPod, specIssues, type ImageChoice } from "./pod-spec";
-import type { Container, Pod, Process, Snapshot } from "./types";
+import type { Container, Pod, Process } from "./types";
+import * as build from "@/test/support/model-builders";
 
 const UID = "0b7c4f4e-8f1e-4b8e-9a51-3f0d2c6b1a77";
 const STAND_INS: Record<CatalogueImageRole, ResolvedImageRef> = {
@@ -121,31 +122,17 @@ describe("the catalogue", () => {
 });
 
 function container(id: string, labels: Record<string, string>, state: string, extra: Partial<Container> = {}): Container {
-  return {
+  return build.container({
     id,
-    name: id,
     image: "img",
-    imageSource: "stand-in",
     state,
     pid: state === "running" ? 100 : null,
     created: "2026-01-01T00:00:00Z",
     modes: { network: "", ipc: "", pid: "", uts: "", cgroupParent: "" },
     labels,
-    ports: [],
-    podId: null,
     role: "member",
-    namespaces: {},
-    sharedWithSandbox: [],
-    sharedWithHost: [],
-    own: [],
-    cgroups: [],
-    cgroupPath: null,
-    limits: null,
-    discoveredBy: "engine",
-    runtime: "docker",
-    processIds: [],
     ...extra,
-  };
+  });
 }
 
 describe("reading the snapshot", () => {
@@ -163,15 +150,15 @@ describe("reading the snapshot", () => {
   });
 
   it("counts the zombies among a pod's processes", () => {
-    const proc = (pid: number, state: string): Process => ({ pid, ppid: 1, name: "sleep", state, nspid: [pid], uid: 0, cmdline: [], containerId: null, pidNs: null });
-    const snapshot = { processes: [proc(1, "S (sleeping)"), proc(2, "Z (zombie)"), proc(3, "Z (zombie)")] } as Snapshot;
+    const proc = (pid: number, state: string): Process => build.proc({ pid, name: "sleep", state });
+    const snapshot = build.snapshot({ processes: [proc(1, "S (sleeping)"), proc(2, "Z (zombie)"), proc(3, "Z (zombie)")] });
     expect(podZombies(snapshot, [container("a", {}, "running", { processIds: [1, 2] })]).map((p) => p.pid)).toEqual([2]);
   });
 
   it("groups an entry's pods into instances by their suffix", () => {
-    const pod = (name: string, sandboxId: string): Pod => ({ id: sandboxId, name, k8sNamespace: null, source: "pod-anatomy", managed: true, sandboxId, memberIds: [] });
+    const pod = (name: string, sandboxId: string): Pod => build.pod({ id: sandboxId, name });
     const sample = (s: string) => ({ "io.pod-anatomy.sample": s });
-    const snapshot = {
+    const snapshot = build.snapshot({
       pods: [pod("reap-sleep-aaa111", "s1"), pod("reap-pause-aaa111", "s2"), pod("reap-pause-bbb222", "s3"), pod("by-hand-aaa111", "s4")],
       containers: [
         container("s1", sample("reaping"), "running"),
@@ -179,7 +166,7 @@ describe("reading the snapshot", () => {
         container("s3", sample("reaping"), "running"),
         container("s4", sample("by-hand"), "running"),
       ],
-    } as Snapshot;
+    });
     expect(catalogueInstances(snapshot, "reaping").map((i) => [i.suffix, i.pods.map((p) => p.name)])).toEqual([
       ["aaa111", ["reap-pause-aaa111", "reap-sleep-aaa111"]],
       ["bbb222", ["reap-pause-bbb222"]],

@@ -16,6 +16,7 @@ import {
   type LiveMessage,
 } from "./docker-events";
 import { LABEL_POD, type Container, type Pod } from "./types";
+import * as build from "@/test/support/model-builders";
 
 /**
  * Recorded from the engine here (`GET /events?since=…&until=…&filters={"type":["container"]}`)
@@ -210,29 +211,14 @@ describe("live messages (server-sent events)", () => {
 const NS = { cgroup: 4026531835, ipc: 4026532301, mnt: 4026532299, net: 4026532304, pid: 4026532302, uts: 4026532300, user: 4026531837 };
 
 function container(over: Partial<Container> & Pick<Container, "id" | "name">): Container {
-  return {
+  return build.container({
     image: IMAGE,
-    imageSource: "stand-in",
-    state: "running",
-    pid: null,
     created: "2026-11-22T04:55:44.5Z",
     modes: { network: "none", ipc: "shareable", pid: "", uts: "", cgroupParent: "" },
-    labels: {},
-    ports: [],
     podId: SANDBOX,
     role: "sandbox",
-    namespaces: {},
-    sharedWithSandbox: [],
-    sharedWithHost: [],
-    own: [],
-    cgroups: [],
-    cgroupPath: null,
-    limits: null,
-    discoveredBy: "engine",
-    runtime: "docker",
-    processIds: [],
     ...over,
-  };
+  });
 }
 
 const sandbox = container({
@@ -243,7 +229,7 @@ const sandbox = container({
   sharedWithHost: ["cgroup", "user"],
   own: ["ipc", "mnt", "net", "pid", "uts"],
 });
-const pod: Pod = { id: SANDBOX, name: "fable-sb", k8sNamespace: null, source: "inferred", managed: false, sandboxId: SANDBOX, memberIds: [] };
+const pod: Pod = build.pod({ id: SANDBOX, name: "fable-sb", source: "inferred", managed: false });
 const joinModes = { network: `container:${SANDBOX}`, ipc: `container:${SANDBOX}`, pid: `container:${SANDBOX}` };
 
 function historyOf(list: ContainerEvent[]): EventHistory {

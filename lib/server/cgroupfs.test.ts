@@ -5,9 +5,10 @@ import { fileURLToPath } from "node:url";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import type { CgroupEntry, CgroupLimits } from "@/lib/model/types";
+import type { CgroupEntry } from "@/lib/model/types";
 import { CgroupFs, cgroupReader } from "@/lib/server/cgroupfs";
 import { readCgroupVersion } from "@/lib/server/procfs";
+import { limits as expectedLimits } from "@/test/support/model-builders";
 
 const FIXTURES = fileURLToPath(new URL("../../test/fixtures/", import.meta.url));
 
@@ -148,23 +149,12 @@ describe("missing, unreadable and corrupt cgroup files", () => {
     for (const [f, text] of Object.entries(rootFiles)) writeFileSync(join(root, f), text);
     return root;
   }
-  const nullLimits: Omit<CgroupLimits, "sources"> = {
-    memoryLimit: null,
-    memoryUsage: null,
-    cpuQuotaUs: null,
-    cpuPeriodUs: null,
-    cpuShares: null,
-    cpuWeight: null,
-    pidsMax: null,
-    pidsCurrent: null,
-    cpusetCpus: null,
-  };
 
   it("leaves a missing, unreadable or corrupt value null and says which file and why; the others are read", () => {
     const root = tree("mixed", { "memory.max": "67108864\n", "cpu.max": "half\n", "pids.max": "9007199254740993\n", "cgroup.procs": "7\n" });
     mkdirSync(join(root, "c", "memory.current")); // a directory where a file should be: EISDIR
     const read = cgroupReader({ root, version: "v2" })(v2Entries("/c"));
-    expect(read.limits).toEqual({ ...nullLimits, memoryLimit: 67108864, sources: [join(root, "c", "memory.max")] });
+    expect(read.limits).toEqual(expectedLimits({ memoryLimit: 67108864, sources: [join(root, "c", "memory.max")] }));
     expect(read.pids).toEqual([7]);
     expect(read.problems).toEqual([
       { file: join(root, "c", "memory.current"), reason: "unreadable: EISDIR" },
@@ -179,7 +169,7 @@ describe("missing, unreadable and corrupt cgroup files", () => {
   it("does not count the limit files a hierarchy's root cgroup never has", () => {
     const root = tree("root", {}, { "cpuset.cpus.effective": "0-1\n", "cgroup.procs": "1\n2\n" });
     const read = cgroupReader({ root, version: "v2" })(v2Entries("/"));
-    expect(read).toEqual({ limits: { ...nullLimits, cpusetCpus: "0-1", sources: [join(root, "cpuset.cpus.effective")] }, pids: [1, 2], problems: [] });
+    expect(read).toEqual({ limits: expectedLimits({ cpusetCpus: "0-1", sources: [join(root, "cpuset.cpus.effective")] }), pids: [1, 2], problems: [] });
   });
 
   it("says so when no hierarchy has a controller, or a v1 hierarchy is not mounted under the root", () => {

@@ -1,72 +1,21 @@
 import { describe, expect, it } from "vitest";
-import type { CgroupLimits, CgroupNode, Container, Pod, Process } from "@/lib/model/types";
+import type { CgroupNode, Container, Pod, Process } from "@/lib/model/types";
 import { CGROUP_TREE_SIZES, layoutCgroupTree, type CgroupTreeLayout } from "@/lib/view/cgroup-tree-layout";
+import * as build from "@/test/support/model-builders";
 
-const LIMITS: CgroupLimits = {
-  memoryLimit: 67108864,
-  memoryUsage: 1048576,
-  cpuQuotaUs: 50000,
-  cpuPeriodUs: 100000,
-  cpuShares: 1024,
-  cpuWeight: null,
-  pidsMax: 50,
-  pidsCurrent: 1,
-  cpusetCpus: "0-1",
-  sources: [],
-};
+const LIMITS = build.limits({ memoryLimit: 67108864, memoryUsage: 1048576, cpuQuotaUs: 50000, cpuPeriodUs: 100000, cpuShares: 1024, pidsMax: 50, pidsCurrent: 1, cpusetCpus: "0-1" });
 
 function cgroup(path: string, parentPath: string | null, containerId: string | null, pids: number[] = []): CgroupNode {
-  return { path, parentPath, containerId, podUid: null, qos: null, limits: LIMITS, pids };
+  return build.cgroupNode({ path, parentPath, containerId, limits: LIMITS, pids });
 }
 
 function container(id: string, podId: string | null): Container {
-  return {
-    id,
-    name: id,
-    image: "busybox",
-    imageSource: "stand-in",
-    state: "running",
-    pid: null,
-    created: "2025-01-01T00:00:00Z",
-    modes: { network: "default", ipc: "private", pid: "", uts: "", cgroupParent: "" },
-    labels: {},
-    ports: [],
-    podId,
-    role: podId === null ? "standalone" : podId === id ? "sandbox" : "member",
-    namespaces: {},
-    sharedWithSandbox: [],
-    sharedWithHost: [],
-    own: [],
-    cgroups: [],
-    cgroupPath: null,
-    limits: null,
-    discoveredBy: "engine",
-    runtime: "docker",
-    processIds: [],
-  };
+  return build.container({ id, podId, role: podId === null ? "standalone" : podId === id ? "sandbox" : "member" });
 }
 
-const pod = (id: string, name: string, memberIds: string[]): Pod => ({
-  id,
-  name,
-  k8sNamespace: null,
-  source: "pod-anatomy",
-  managed: true,
-  sandboxId: id,
-  memberIds,
-});
+const pod = (id: string, name: string, memberIds: string[]): Pod => build.pod({ id, name, memberIds });
 
-const proc = (pid: number, containerId: string): Process => ({
-  pid,
-  ppid: 1,
-  name: `p${pid}`,
-  state: "S",
-  nspid: [pid, 1],
-  uid: 0,
-  cmdline: [],
-  containerId,
-  pidNs: null,
-});
+const proc = (pid: number, containerId: string): Process => build.proc({ pid, nspid: [pid, 1], containerId });
 
 /** The demo pod under --cgroup-parent /pod-demo (pause, nginx with two processes, ghost), and a standalone container under /docker. */
 function demo() {

@@ -1,32 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { Container, Link, NamespaceType, Pod, Snapshot } from "@/lib/model/types";
 import { HOST_EDGE_TYPES, LAYOUT_SIZES, layoutPodGraph, type PodGraphLayout } from "@/lib/view/pod-graph-layout";
+import * as build from "@/test/support/model-builders";
 
 function container(id: string, name: string, role: Container["role"], podId: string | null, shared: NamespaceType[] = []): Container {
-  return {
+  return build.container({
     id,
     name,
     image: role === "sandbox" ? "registry.k8s.io/pause:3.10" : "busybox",
-    imageSource: "stand-in",
-    state: "running",
     pid: 1000,
-    created: "2025-01-01T00:00:00Z",
-    modes: { network: "default", ipc: "private", pid: "", uts: "", cgroupParent: "" },
-    labels: {},
-    ports: [],
     podId,
     role,
-    namespaces: {},
     sharedWithSandbox: shared,
-    sharedWithHost: [],
     own: ["mnt", "uts"],
-    cgroups: [],
-    cgroupPath: null,
-    limits: null,
-    discoveredBy: "engine",
-    runtime: "docker",
-    processIds: [],
-  };
+  });
 }
 
 /** A pod: its sandbox `${name}-pause` and members `${name}-${member}`, linked by net, ipc and pid. */
@@ -35,25 +22,18 @@ function pod(name: string, memberNames: string[]): { pod: Pod; containers: Conta
   const shared: NamespaceType[] = ["pid", "net", "ipc"];
   const members = memberNames.map((m) => container(`${name}-${m}-id`, `${name}-${m}`, "member", sandboxId, shared));
   return {
-    pod: { id: sandboxId, name, k8sNamespace: null, source: "pod-anatomy", managed: true, sandboxId, memberIds: members.map((m) => m.id) },
+    pod: build.pod({ id: sandboxId, name, memberIds: members.map((m) => m.id) }),
     containers: [container(sandboxId, `${name}-pause`, "sandbox", sandboxId), ...members],
     links: members.map((m) => ({ podId: sandboxId, sandboxId, memberId: m.id, shared })),
   };
 }
 
 function snapshot(pods: ReturnType<typeof pod>[], standalones: Container[] = []): Snapshot {
-  return {
-    takenAt: "2025-01-01T00:00:00Z",
-    host: { hostname: "test", kernel: "6.1.0", cgroupVersion: "hybrid", namespaces: {}, namespacesFrom: 1 },
-    engine: { state: "ok", version: "27.0.0", apiVersion: "1.47", endpoint: "/var/run/docker.sock" },
+  return build.snapshot({
     pods: pods.map((p) => p.pod),
     containers: [...standalones, ...pods.flatMap((p) => p.containers)],
-    processes: [],
-    namespaces: [],
     links: pods.flatMap((p) => p.links),
-    cgroups: [],
-    warnings: [],
-  };
+  });
 }
 
 const demo = () => snapshot([pod("demo", ["nginx", "ghost"])], [container("lonely-id", "lonely", "standalone", null)]);

@@ -41,15 +41,13 @@ export interface NodeLayout {
   labelAbove: boolean;
 }
 
-export interface EdgeLayout {
-  /** `${sandboxId}->${memberId}`. */
+/** A line between two rims (a spoke, or an edge to the host box), labelled in its middle with namespace types. */
+export interface LabelledLine {
   id: string;
-  sandboxId: string;
-  memberId: string;
-  /** Start, on the hub's rim. */
+  /** Start, on the rim of the hub (spoke) or of the container (host edge). */
   x1: number;
   y1: number;
-  /** End, on the member's rim. */
+  /** End, on the member's rim (spoke) or the host box's border (host edge). */
   x2: number;
   y2: number;
   /** Middle of the visible line, where the label goes. */
@@ -57,6 +55,15 @@ export interface EdgeLayout {
   labelY: number;
   /** Estimated width of the label, for the plate behind it. */
   labelWidth: number;
+  /** The namespace types shared, in NAMESPACE_ORDER. */
+  shared: NamespaceType[];
+}
+
+export interface EdgeLayout extends LabelledLine {
+  /** `${sandboxId}->${memberId}`. */
+  id: string;
+  sandboxId: string;
+  memberId: string;
   /** Namespace types the member shares with its sandbox, in NAMESPACE_ORDER. */
   shared: NamespaceType[];
 }
@@ -81,19 +88,10 @@ export interface HostNodeLayout {
   namespacesFrom: number;
 }
 
-export interface HostEdgeLayout {
+export interface HostEdgeLayout extends LabelledLine {
   /** `${containerId}->host`. */
   id: string;
   containerId: string;
-  /** Start, on the container's rim. */
-  x1: number;
-  y1: number;
-  /** End, on the host box's border. */
-  x2: number;
-  y2: number;
-  labelX: number;
-  labelY: number;
-  labelWidth: number;
   /** The HOST_EDGE_TYPES the container shares with the host, in NAMESPACE_ORDER. */
   shared: NamespaceType[];
 }

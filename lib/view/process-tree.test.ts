@@ -1,47 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Container, Pod, Process } from "@/lib/model/types";
 import { buildProcessForests, flattenProcessForest, groupContainersByPod, isPidNsInit, type ProcessTreeNode } from "@/lib/view/process-tree";
+import * as build from "@/test/support/model-builders";
 
 function container(id: string, name: string, role: Container["role"], podId: string | null): Container {
-  return {
-    id,
-    name,
-    image: "busybox",
-    imageSource: "stand-in",
-    state: "running",
-    pid: null,
-    created: "2025-01-01T00:00:00Z",
-    modes: { network: "default", ipc: "private", pid: "", uts: "", cgroupParent: "" },
-    labels: {},
-    ports: [],
-    podId,
-    role,
-    namespaces: {},
-    sharedWithSandbox: [],
-    sharedWithHost: [],
-    own: [],
-    cgroups: [],
-    cgroupPath: null,
-    limits: null,
-    discoveredBy: "engine",
-    runtime: "docker",
-    processIds: [],
-  };
+  return build.container({ id, name, role, podId });
 }
 
 function proc(pid: number, ppid: number, nspid: number[], containerId: string | null, extra: Partial<Process> = {}): Process {
-  return { pid, ppid, name: `p${pid}`, state: "S", nspid, uid: 0, cmdline: [`/p${pid}`], containerId, pidNs: 4026532300, ...extra };
+  return build.proc({ pid, ppid, nspid, cmdline: [`/p${pid}`], containerId, pidNs: 4026532300, ...extra });
 }
 
-const pod = (id: string, name: string, memberIds: string[]): Pod => ({
-  id,
-  name,
-  k8sNamespace: null,
-  source: "pod-anatomy",
-  managed: true,
-  sandboxId: id,
-  memberIds,
-});
+const pod = (id: string, name: string, memberIds: string[]): Pod => build.pod({ id, name, memberIds });
 
 /**
  * The demo pod with a shared pid namespace: pause (host 18000, PID 1 inside), nginx's nc

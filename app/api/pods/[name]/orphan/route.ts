@@ -1,28 +1,13 @@
 import { NextResponse } from "next/server";
 import { OrphanRequest } from "@/lib/model/pod-spec";
-import { PodName } from "@/lib/model/pod-requests";
-import { getDockerClient } from "@/lib/server/docker";
-import { refuseUnlessSameOrigin } from "@/lib/server/guard";
-import { jsonError, readJsonBody } from "@/lib/server/http";
-import { podErrorResponse } from "@/lib/server/pod-errors";
-import { ExecTargetError, makeOrphan } from "@/lib/server/probes";
+import { handlePodExec } from "@/lib/server/pod-route";
+import { makeOrphan } from "@/lib/server/probes";
 
 export const dynamic = "force-dynamic";
 
 /** POST /api/pods/NAME/orphan {"container":"…"}: make an orphan in that container (the zombie-reaping experiment). */
 export async function POST(req: Request, ctx: { params: Promise<{ name: string }> }) {
-  const refused = refuseUnlessSameOrigin(req);
-  if (refused) return refused;
-  const { name } = await ctx.params;
-  const pod = PodName.safeParse(name);
-  if (!pod.success) return jsonError(400, "Invalid pod name", pod.error.issues[0]?.message);
-  const body = await readJsonBody(req, OrphanRequest);
-  if (body instanceof NextResponse) return body;
-  const docker = getDockerClient();
-  try {
-    return NextResponse.json(await makeOrphan(docker, pod.data, body.container), { status: 201 });
-  } catch (err) {
-    if (err instanceof ExecTargetError) return jsonError(err.status, err.message, err.hint);
-    return podErrorResponse(err, docker);
-  }
+  return handlePodExec(req, ctx.params, OrphanRequest, async (docker, pod, body) =>
+    NextResponse.json(await makeOrphan(docker, pod, body.container), { status: 201 }),
+  );
 }
