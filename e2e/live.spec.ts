@@ -27,7 +27,8 @@ test("a container started with docker run appears in the open dashboard, and goe
   const image = standInImage();
   await page.goto("/");
   await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
-  await expect(page.getByTestId("host-node")).toBeVisible();
+  // The first snapshot is drawn: the graph (with its host node), or, on an engine with no container at all, the empty state.
+  await expect(page.getByTestId("host-node").or(page.getByText("No containers to draw"))).toBeVisible();
 
   const runs: { name: string; fromRunMs: number; fromReturnMs: number; fromStartMs: number }[] = [];
   for (let i = 0; i < 5; i++) {
