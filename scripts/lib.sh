@@ -50,6 +50,16 @@ ensure_docker_engine() {
   say "dockerd did not answer within 60 s; see /tmp/pod-anatomy-dockerd.log"; return 1
 }
 
+# Remove every container labelled with this run (io.pod-anatomy.run=$POD_ANATOMY_RUN_ID),
+# with its anonymous volumes, when the engine answers.
+remove_run_containers() {
+  docker_answers || return 0
+  local left
+  left=$(docker ps -aq --filter "label=io.pod-anatomy.run=$POD_ANATOMY_RUN_ID" || true)
+  [ -n "$left" ] && { say "removing containers left by this run: $(echo $left)"; docker rm -fv $left >/dev/null || true; }
+  return 0
+}
+
 stop_started_docker_engine() {
   [ "$STARTED_DOCKERD" = 1 ] || return 0
   say "stopping the dockerd this script started"

@@ -25,11 +25,7 @@ cleanup() {
   local rc=$?
   local pid
   for pid in $SERVER_PID $NO_ENGINE_PID; do kill -TERM -- "-$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-  if docker_answers; then
-    local left
-    left=$(docker ps -aq --filter "label=io.pod-anatomy.run=$POD_ANATOMY_RUN_ID" || true)
-    [ -n "$left" ] && { say "removing containers left by this run: $(echo $left)"; docker rm -f $left >/dev/null || true; }
-  fi
+  remove_run_containers
   stop_started_docker_engine
   exit $rc
 }

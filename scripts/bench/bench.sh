@@ -17,11 +17,7 @@ ensure_node_modules
 
 cleanup() {
   local rc=$?
-  if docker_answers; then
-    local left
-    left=$(docker ps -aq --filter "label=io.pod-anatomy.run=$POD_ANATOMY_RUN_ID" || true)
-    [ -n "$left" ] && { say "removing containers left by this run: $(echo $left)"; docker rm -f $left >/dev/null || true; }
-  fi
+  remove_run_containers
   stop_started_docker_engine
   exit $rc
 }
