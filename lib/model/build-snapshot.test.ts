@@ -9,6 +9,7 @@ import { buildSnapshot } from "./build-snapshot";
 import { primaryCgroupPath, type CgroupRead } from "./cgroup-tree";
 import { emptyLimits } from "./parse-cgroupfs";
 import type { CgroupEntry, ContainerFacts, EngineStatus, HostFacts, ProcessFacts } from "./types";
+import { containerFacts } from "@/test/support/model-builders";
 
 /** Recorded from a real demo pod by `npm run record-fixtures` (test/fixtures/demo-pod). */
 const dir = path.join(__dirname, "..", "..", "test", "fixtures", "demo-pod");
@@ -266,24 +267,17 @@ describe("a cgroup v1 node, cgroupfs driver, Docker (node-v1-cgroupfs-docker)", 
   const PAUSE = "b7d89e2b316d5f42b12ba370d24ba2333523574e92c547f9f89578f6c238e36a";
   const APP = "2bb197c7ffce39ebf4f12872965bea153c70f963fcac03e51ee036991b24d62f";
   /** What the engine reports of the dockershim's containers (only what grouping uses matters). */
-  const engineFacts = (id: string, name: string, pid: number, created: string): ContainerFacts => ({
-    id,
-    name,
-    image: "",
-    imageId: "sha256:0",
-    state: "running",
-    pid,
-    created,
-    networkMode: name.startsWith("k8s_POD") ? "none" : `container:${PAUSE}`,
-    ipcMode: name.startsWith("k8s_POD") ? "shareable" : `container:${PAUSE}`,
-    pidMode: name.startsWith("k8s_POD") ? "" : `container:${PAUSE}`,
-    utsMode: "",
-    cgroupParent: POD,
-    labels: {},
-    ports: [],
-    discoveredBy: "engine",
-    runtime: "docker",
-  });
+  const engineFacts = (id: string, name: string, pid: number, created: string): ContainerFacts =>
+    containerFacts({
+      id,
+      name,
+      pid,
+      created,
+      networkMode: name.startsWith("k8s_POD") ? "none" : `container:${PAUSE}`,
+      ipcMode: name.startsWith("k8s_POD") ? "shareable" : `container:${PAUSE}`,
+      pidMode: name.startsWith("k8s_POD") ? "" : `container:${PAUSE}`,
+      cgroupParent: POD,
+    });
 
   it("with the engine: the dockershim's pod, named from its containers' names", () => {
     const s = nodeSnapshot("node-v1-cgroupfs-docker", engine, [

@@ -165,8 +165,13 @@ function skipReason(err: unknown): string {
  * Only listing procRoot itself can throw.
  */
 export function scanProcesses(procRoot = "/proc"): ProcScan {
+  return scanPids(listPids(procRoot), procRoot);
+}
+
+/** scanProcesses for the given PIDs only (one share of a scan split across threads: proc-scan.ts). */
+export function scanPids(pids: readonly number[], procRoot = "/proc"): ProcScan {
   const scan: ProcScan = { processes: [], skipped: [] };
-  for (const pid of listPids(procRoot)) {
+  for (const pid of pids) {
     try {
       scan.processes.push(readProcess(pid, procRoot, "all-in-containers"));
     } catch (err) {

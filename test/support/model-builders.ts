@@ -3,7 +3,7 @@
  * complete object with plain defaults, and the fields a test cares about are given as
  * overrides. Pure: no I/O.
  */
-import type { CgroupLimits, CgroupNode, Container, Pod, Process, Snapshot } from "@/lib/model/types";
+import type { CgroupLimits, CgroupNode, Container, ContainerFacts, Pod, Process, Snapshot } from "@/lib/model/types";
 
 /** Limits with every value null and no source file; override the values a test reads. */
 export function limits(over: Partial<CgroupLimits> = {}): CgroupLimits {
@@ -25,6 +25,28 @@ export function limits(over: Partial<CgroupLimits> = {}): CgroupLimits {
 /** A cgroup directory: a tree root holding no container and no process unless overridden. */
 export function cgroupNode(over: Partial<CgroupNode> & Pick<CgroupNode, "path">): CgroupNode {
   return { parentPath: null, containerId: null, podUid: null, qos: null, limits: limits(), pids: [], ...over };
+}
+
+/** What the engine reports of a running standalone container, named after its id. */
+export function containerFacts(over: Partial<ContainerFacts> & Pick<ContainerFacts, "id">): ContainerFacts {
+  return {
+    name: over.id,
+    image: "",
+    imageId: "sha256:0",
+    state: "running",
+    pid: null,
+    created: "2025-01-01T00:00:00Z",
+    networkMode: "default",
+    ipcMode: "private",
+    pidMode: "",
+    utsMode: "",
+    cgroupParent: "",
+    labels: {},
+    ports: [],
+    discoveredBy: "engine",
+    runtime: "docker",
+    ...over,
+  };
 }
 
 /** A running standalone container, named after its id, in no namespace and no cgroup the test did not give it. */

@@ -20,7 +20,7 @@ export async function GET(_req: Request, ctx: { params: Promise<{ name: string }
   if (!parsed.success) return jsonError(400, "Invalid pod id", parsed.error.issues[0]?.message);
   const hub = getEventHub();
   hub.start();
-  const snapshot = await takeSnapshot();
+  const { snapshot } = await takeSnapshot();
   const pod = snapshot.pods.find((p) => p.id === parsed.data);
   if (!pod) return jsonError(404, "No such pod", `No pod with id ${parsed.data.slice(0, 12)} on this host now; the dashboard lists the pods there are.`);
   const timeline = buildTimeline({ pod, containers: snapshot.containers, records: hub.history.records(), historyFrom: hub.history.oldestTime() });

@@ -1,0 +1,71 @@
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ProcScan } from "@/lib/model/types";
+import { mergeScans, ParallelProcScanner, splitShares, type StartWorker } from "./proc-scan";
+import { scanProcesses } from "./procfs";
+
+const PROC = fileURLToPath(new URL("../../test/fixtures/proc-basic/", import.meta.url)).replace(/\/$/, "");
+
+/** The real worker module, compiled by tsx as it is required (the server runs the one `next build` bundled). */
+const WORKER_MODULE = fileURLToPath(new URL("./proc-scan.worker.ts", import.meta.url));
+const realWorker: StartWorker = () =>
+  new Worker(`require("tsx/cjs"); require(${JSON.stringify(WORKER_MODULE)});`, { eval: true, execArgv: ["--conditions", "react-server"] });
+
+/** A worker that answers nothing: it throws while starting, or exits on the first request. */
+const failingWorker = (code: string): StartWorker => () => new Worker(code, { eval: true });
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("splitShares and mergeScans", () => {
+  it("split by alternate position, merged back in PID order", () => {
+    expect(splitShares([1, 2, 7, 9, 40])).toEqual([
+      [1, 7, 40],
+      [2, 9],
+    ]);
+    const fact = (pid: number) => ({ pid }) as ProcScan["processes"][number];
+    const a: ProcScan = { processes: [fact(1), fact(7)], skipped: [{ pid: 40, reason: "vanished" }] };
+    const b: ProcScan = { processes: [fact(2), fact(9)], skipped: [{ pid: 3, reason: "permission denied" }] };
+    expect(mergeScans(a, b)).toEqual({
+      processes: [fact(1), fact(2), fact(7), fact(9)],
+      skipped: [
+        { pid: 3, reason: "permission denied" },
+        { pid: 40, reason: "vanished" },
+      ],
+    });
+  });
+});
+
+describe("ParallelProcScanner", () => {
+  it("reads exactly what scanProcesses reads, on two threads", async () => {
+    const scanner = new ParallelProcScanner(realWorker);
+    expect(await scanner.scan(PROC)).toStrictEqual(scanProcesses(PROC));
+    expect(await scanner.scan(PROC)).toStrictEqual(scanProcesses(PROC)); // the same worker, a second request
+    expect(scanner.threads).toBe(2);
+    expect(scanner.workerFailure).toBeNull();
+  });
+
+  it("reads the real /proc: this process once, PIDs ascending", async () => {
+    const scan = await new ParallelProcScanner(realWorker).scan("/proc");
+    const pids = scan.processes.map((p) => p.pid);
+    expect(pids.filter((pid) => pid === process.pid)).toHaveLength(1);
+    expect(pids).toEqual([...pids].sort((a, b) => a - b));
+    expect(new Set(pids).size).toBe(pids.length);
+  });
+
+  it.each([
+    ["cannot start", "throw new Error('no worker here')", "no worker here"],
+    ["dies on its first request", "require('node:worker_threads').parentPort.on('message', () => process.exit(3))", "it exited with code 3"],
+  ])("a worker that %s: its share is read on this thread, and from then on all of it", async (_case, code, reason) => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const scanner = new ParallelProcScanner(failingWorker(code));
+    expect(await scanner.scan(PROC)).toStrictEqual(scanProcesses(PROC));
+    expect(scanner.workerFailure).toBe(reason);
+    expect(scanner.threads).toBe(1);
+    expect(await scanner.scan(PROC)).toStrictEqual(scanProcesses(PROC));
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]?.[0]).toContain(reason);
+  });
+});

@@ -1,0 +1,15 @@
+/**
+ * The worker thread of proc-scan.ts: reads the share of /proc it is sent (scanPids) and
+ * posts the result back. Started by ParallelProcScanner; bundled by `next build` from the
+ * `new Worker(new URL(...))` there.
+ */
+import { parentPort } from "node:worker_threads";
+import type { ScanReply, ScanRequest } from "./proc-scan";
+import { scanPids } from "./procfs";
+
+const port = parentPort;
+if (port === null) throw new Error("proc-scan.worker.ts runs only as a worker thread (see proc-scan.ts)");
+port.on("message", ({ id, pids, procRoot }: ScanRequest) => {
+  const reply: ScanReply = { id, json: JSON.stringify(scanPids(pids, procRoot)) };
+  port.postMessage(reply);
+});
