@@ -45,7 +45,7 @@ const build = (skipped: { pid: number; reason: string }[] = []) =>
     host,
     engine,
     containers: inspect.map(toContainerFacts),
-    scan: { processes, skipped },
+    scan: { processes, outsideContainers: 7, skipped },
     readCgroup: fakeCgroups().readCgroup,
   });
 
@@ -100,12 +100,13 @@ describe("buildSnapshot on a recorded demo pod", () => {
     expect(snapshot.processes.find((p) => p.pid === pause.pid)!.nspid.at(-1)).toBe(1);
     const hostProcess = snapshot.processes.find((p) => p.pid === host.namespacesFrom)!;
     expect(hostProcess.containerId).toBeNull();
+    expect(snapshot.processesOutsideContainers).toBe(7); // the scan's count, passed on
     expect(pause.cgroups.every((g) => g.path === `/docker/${pause.id}`)).toBe(true);
   });
 
   it("draws the pod's cgroup tree from its parent cgroup (/docker) down to its containers, each read once", () => {
     const { calls, readCgroup } = fakeCgroups();
-    const s = buildSnapshot({ takenAt: "t", host, engine, containers: inspect.map(toContainerFacts), scan: { processes, skipped: [] }, readCgroup });
+    const s = buildSnapshot({ takenAt: "t", host, engine, containers: inspect.map(toContainerFacts), scan: { processes, outsideContainers: 0, skipped: [] }, readCgroup });
     const ids = s.containers.map((c) => c.id).sort();
     expect(s.cgroups.map((n) => [n.path, n.parentPath, n.containerId])).toEqual([
       ["/docker", null, null],
@@ -136,7 +137,7 @@ describe("buildSnapshot on a recorded demo pod", () => {
       host,
       engine,
       containers: inspect.map(toContainerFacts),
-      scan: { processes: processes.filter((p) => p.pid !== ghost.pid), skipped: [{ pid: ghost.pid!, reason: "vanished" }] },
+      scan: { processes: processes.filter((p) => p.pid !== ghost.pid), outsideContainers: 0, skipped: [{ pid: ghost.pid!, reason: "vanished" }] },
       readCgroup: fakeCgroups().readCgroup,
     });
     expect(withGone.warnings.map((w) => [w.code, w.count])).toEqual([
@@ -220,7 +221,9 @@ describe("a cgroup v2 node, systemd driver, containerd, no Docker engine (node-v
     const app = byPid(s, 2050);
     expect([app.sharedWithSandbox, app.own, app.sharedWithHost]).toEqual([["ipc", "net", "uts"], ["cgroup", "mnt", "pid"], ["time", "user"]]);
     expect(app.processIds).toEqual([2050, 2051]);
-    expect(s.processes.find((p) => p.pid === 812)!.containerId).toBeNull(); // the shim runs on the host
+    // containerd itself (812) is outside every container: counted, not read.
+    expect(s.processes.map((p) => p.pid)).toEqual([1, 2001, 2050, 2051]);
+    expect(s.processesOutsideContainers).toBe(1); // the shim runs on the host
   });
 
   it("reads each container's limits and usage from its scope's cgroup v2 files", () => {

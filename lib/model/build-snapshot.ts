@@ -186,6 +186,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     pods,
     containers,
     processes,
+    processesOutsideContainers: scan.outsideContainers,
     namespaces: collectNamespaces(containers, host),
     links,
     cgroups: tree.nodes,

@@ -64,7 +64,7 @@ describe("parseSnapshotFile", () => {
     const notSnapshot = parseSnapshotFile('{"hello": "world"}');
     expect(notSnapshot).toMatchObject({ ok: false, error: "Not a Pod Anatomy snapshot" });
     expect(notSnapshot.ok ? "" : notSnapshot.detail).toBe(
-      "takenAt: Invalid input: expected string, received undefined; host: Invalid input: expected object, received undefined; engine: Invalid input: expected object, received undefined; and 7 more",
+      "takenAt: Invalid input: expected string, received undefined; host: Invalid input: expected object, received undefined; engine: Invalid input: expected object, received undefined; and 8 more",
     );
   });
 });

@@ -144,6 +144,7 @@ export const SnapshotSchema = z.object({
   pods: z.array(Pod),
   containers: z.array(Container),
   processes: z.array(Process),
+  processesOutsideContainers: z.number().int().nonnegative(),
   namespaces: z.array(Namespace),
   links: z.array(Link),
   cgroups: z.array(CgroupNode),

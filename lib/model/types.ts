@@ -67,9 +67,15 @@ export interface ProcessFacts extends ProcStatus {
   cmdline: string[];
 }
 
-/** Result of a scan of /proc: the processes read, and those skipped with the reason. */
+/**
+ * Result of a scan of /proc (lib/server/procfs.ts scanProcesses): the processes in containers
+ * (and PID 1) read in full, those outside every container counted, and those skipped.
+ */
 export interface ProcScan {
+  /** Processes in a container (their cgroup names one), and PID 1: read in full, ascending by PID. */
   processes: ProcessFacts[];
+  /** Processes outside every container: their /proc/PID/cgroup was read to tell, nothing more. */
+  outsideContainers: number;
   /** Processes that vanished or could not be read; counted, never fatal. */
   skipped: { pid: number; reason: string }[];
 }
@@ -256,7 +262,7 @@ export interface Process {
   nspid: number[];
   uid: number;
   cmdline: string[];
-  /** The container this process runs in, or null for host processes. */
+  /** The container this process runs in; null for PID 1, the one process outside containers read (see ProcScan). */
   containerId: string | null;
   /** Inode of its pid namespace (null when unreadable): with nspid, says who is PID 1 where. */
   pidNs: number | null;
@@ -314,7 +320,10 @@ export interface Snapshot {
   engine: EngineStatus;
   pods: Pod[];
   containers: Container[];
+  /** The processes in containers, and PID 1: read in full from /proc (see ProcScan). */
   processes: Process[];
+  /** How many processes /proc listed outside every container: counted, not read (see ProcScan). */
+  processesOutsideContainers: number;
   namespaces: Namespace[];
   links: Link[];
   /** The cgroup subtrees of the pods (and of standalone containers), parents before children. */

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { containerIdFromCgroups } from "@/lib/model/parse-proc";
 import type { ProcScan } from "@/lib/model/types";
 import { mergeScans, ParallelProcScanner, splitShares, type StartWorker } from "./proc-scan";
 import { scanProcesses } from "./procfs";
@@ -26,10 +27,11 @@ describe("splitShares and mergeScans", () => {
       [2, 9],
     ]);
     const fact = (pid: number) => ({ pid }) as ProcScan["processes"][number];
-    const a: ProcScan = { processes: [fact(1), fact(7)], skipped: [{ pid: 40, reason: "vanished" }] };
-    const b: ProcScan = { processes: [fact(2), fact(9)], skipped: [{ pid: 3, reason: "permission denied" }] };
+    const a: ProcScan = { processes: [fact(1), fact(7)], outsideContainers: 3, skipped: [{ pid: 40, reason: "vanished" }] };
+    const b: ProcScan = { processes: [fact(2), fact(9)], outsideContainers: 4, skipped: [{ pid: 3, reason: "permission denied" }] };
     expect(mergeScans(a, b)).toEqual({
       processes: [fact(1), fact(2), fact(7), fact(9)],
+      outsideContainers: 7,
       skipped: [
         { pid: 3, reason: "permission denied" },
         { pid: 40, reason: "vanished" },
@@ -47,12 +49,15 @@ describe("ParallelProcScanner", () => {
     expect(scanner.workerFailure).toBeNull();
   });
 
-  it("reads the real /proc: this process once, PIDs ascending", async () => {
-    const scan = await new ParallelProcScanner(realWorker).scan("/proc");
+  it("reads the real /proc: PID 1 and container processes in full, PIDs ascending, this process counted", async () => {
+    const scanner = new ParallelProcScanner(realWorker);
+    const scan = await scanner.scan("/proc");
     const pids = scan.processes.map((p) => p.pid);
-    expect(pids.filter((pid) => pid === process.pid)).toHaveLength(1);
-    expect(pids).toEqual([...pids].sort((a, b) => a - b));
-    expect(new Set(pids).size).toBe(pids.length);
+    expect(pids).toEqual([...new Set(pids)].sort((a, b) => a - b));
+    expect(pids).not.toContain(process.pid);
+    expect(scan.outsideContainers).toBeGreaterThan(0); // this process, at least
+    for (const p of scan.processes) expect(p.pid === 1 || containerIdFromCgroups(p.cgroups) !== null).toBe(true);
+    expect(scanner.threads).toBe(2);
   });
 
   it.each([

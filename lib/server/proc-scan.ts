@@ -38,7 +38,27 @@ export function splitShares(pids: readonly number[]): [number[], number[]] {
 /** One scan from two, processes and skipped each ascending by PID. */
 export function mergeScans(a: ProcScan, b: ProcScan): ProcScan {
   const byPid = <T extends { pid: number }>(x: T, y: T) => x.pid - y.pid;
-  return { processes: [...a.processes, ...b.processes].sort(byPid), skipped: [...a.skipped, ...b.skipped].sort(byPid) };
+  return {
+    processes: [...a.processes, ...b.processes].sort(byPid),
+    outsideContainers: a.outsideContainers + b.outsideContainers,
+    skipped: [...a.skipped, ...b.skipped].sort(byPid),
+  };
+}
+
+/**
+ * PIDs read on this thread between two turns of its event loop: the engine is asked at the
+ * same time as /proc is read (snapshot.ts), and its answer is taken in as it comes instead
+ * of after the whole share.
+ */
+const PIDS_PER_TURN = 128;
+
+async function scanYielding(pids: number[], procRoot: string): Promise<ProcScan> {
+  let scan: ProcScan = { processes: [], outsideContainers: 0, skipped: [] };
+  for (let i = 0; i < pids.length; i += PIDS_PER_TURN) {
+    if (i > 0) await new Promise(setImmediate);
+    scan = mergeScans(scan, scanPids(pids.slice(i, i + PIDS_PER_TURN), procRoot));
+  }
+  return scan;
 }
 
 export type StartWorker = () => Worker;
@@ -69,7 +89,7 @@ export class ParallelProcScanner {
   async scan(procRoot = "/proc"): Promise<ProcScan> {
     const [here, there] = splitShares(listPids(procRoot));
     const fromWorker = this.askWorker(there, procRoot); // posted first: the worker reads while this thread does
-    const local = scanPids(here, procRoot);
+    const local = await scanYielding(here, procRoot);
     const remote = (await fromWorker) ?? scanPids(there, procRoot);
     return mergeScans(local, remote);
   }

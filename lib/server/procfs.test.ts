@@ -189,15 +189,10 @@ describe("procfs on the fake tree test/fixtures/proc-basic", () => {
     expect(err).toMatchObject({ file: "status", message: 'missing "Name:" line' });
   });
 
-  it("scanProcesses reads the good ones and skips the vanished and the corrupt with a reason", () => {
+  it("scanProcesses reads PID 1 and the container processes in full, counts the others, and skips the vanished and the corrupt with a reason", () => {
     const scan = scanProcesses(PROC);
-    // Host processes (1, 700): only their pid namespace is read; container processes: all.
-    const hostView = (facts: ProcessFacts): ProcessFacts => {
-      const { pidForChildren: _unused, ...rest } = facts;
-      void _unused;
-      return { ...rest, namespaces: { pid: facts.namespaces.pid! } };
-    };
-    expect(scan.processes).toStrictEqual([hostView(EXPECTED[1]!), hostView(EXPECTED[700]!), ...[4242, 4300, 4310].map((pid) => EXPECTED[pid])]);
+    expect(scan.processes).toStrictEqual([1, 4242, 4300, 4310].map((pid) => EXPECTED[pid]));
+    expect(scan.outsideContainers).toBe(1); // 700, sshd on the host
     expect(scan.skipped).toEqual([
       { pid: 666, reason: 'corrupt status: missing "Name:" line' },
       { pid: 999, reason: "vanished" },

@@ -20,6 +20,7 @@ import {
 } from "@/lib/model/parse-proc";
 import {
   NAMESPACE_TYPES,
+  type CgroupEntry,
   type CgroupVersion,
   type HostFacts,
   type NamespaceType,
@@ -66,14 +67,8 @@ function readNsInode(nsDir: string, name: string): number {
 const NS_ENTRIES = [...NAMESPACE_TYPES, "pid_for_children"] as const;
 
 /**
- * Which namespaces to read: "all"; or "all-in-containers": all for a process in a container
- * (its cgroup names a container id), only pid for the others — enough for a host process
- * (its pid namespace says who its PID 1 is), at a tenth of the readlinks.
- */
-export type NamespaceDepth = "all" | "all-in-containers";
-
-/**
  * Reads everything Pod Anatomy needs about one process: status, cgroup, ns/, cmdline.
+ * `cgroups` is its /proc/PID/cgroup when the caller has already read it (the scan does).
  *
  * Throws when the process cannot be read: ENOENT/ESRCH (it vanished), EACCES/EPERM,
  * or a ProcParseError (`file` says which file was corrupt). Callers decide what to do.
@@ -84,20 +79,16 @@ export type NamespaceDepth = "all" | "all-in-containers";
  * `user`: its nsproxy is gone), is left out instead of failing the whole process; if the
  * process really vanished, the read of cmdline that follows fails.
  */
-export function readProcess(pid: number, procRoot = "/proc", depth: NamespaceDepth = "all"): ProcessFacts {
+export function readProcess(pid: number, procRoot = "/proc", cgroups = readCgroups(pid, procRoot)): ProcessFacts {
   const dir = joinPath(procRoot, String(pid));
 
   const statusText = readFileSync(joinPath(dir, "status"), "utf8");
   const status = parseIn("status", () => parseStatus(statusText));
 
-  const cgroupText = readFileSync(joinPath(dir, "cgroup"), "utf8");
-  const cgroups = parseIn("cgroup", () => parseCgroupFile(cgroupText));
-
   const nsDir = joinPath(dir, "ns");
   const namespaces: Partial<Record<NamespaceType, number>> = {};
   let pidForChildren: number | undefined;
-  const readAll = depth === "all" || containerIdFromCgroups(cgroups) !== null;
-  for (const name of readAll ? NS_ENTRIES : (["pid"] as const)) {
+  for (const name of NS_ENTRIES) {
     let inode: number;
     try {
       inode = readNsInode(nsDir, name);
@@ -114,6 +105,12 @@ export function readProcess(pid: number, procRoot = "/proc", depth: NamespaceDep
   const facts: ProcessFacts = { pid, ...status, namespaces, cgroups, cmdline };
   if (pidForChildren !== undefined) facts.pidForChildren = pidForChildren;
   return facts;
+}
+
+/** /proc/PID/cgroup, parsed. Throws as readProcess does. */
+function readCgroups(pid: number, procRoot: string): CgroupEntry[] {
+  const text = readFileSync(joinPath(procRoot, String(pid), "cgroup"), "utf8");
+  return parseIn("cgroup", () => parseCgroupFile(text));
 }
 
 /**
@@ -159,10 +156,16 @@ function skipReason(err: unknown): string {
 }
 
 /**
- * Reads every process in procRoot, all namespaces of those in a container and only the pid
- * namespace of the others (NamespaceDepth "all-in-containers"). A process that vanishes mid-read, cannot be read or is
- * corrupt goes to `skipped` with the reason; one process never makes the scan throw.
- * Only listing procRoot itself can throw.
+ * Reads every process in procRoot that is in a container, in full (readProcess), and counts
+ * the others. /proc/PID/cgroup is read of every process: it tells whether the process is in
+ * a container (its cgroup names a container id: containerIdFromCgroups), also of a runtime
+ * no engine reports. A process outside every container is counted, not read further: the
+ * views draw containers, and status, cmdline and ns/ of a thousand host processes would be
+ * three quarters of the scan. PID 1 is read in full all the same: it is PID 1 for the
+ * containers that share the host's pid namespace.
+ *
+ * A process that vanishes mid-read, cannot be read or is corrupt goes to `skipped` with the
+ * reason; one process never makes the scan throw. Only listing procRoot itself can throw.
  */
 export function scanProcesses(procRoot = "/proc"): ProcScan {
   return scanPids(listPids(procRoot), procRoot);
@@ -170,10 +173,12 @@ export function scanProcesses(procRoot = "/proc"): ProcScan {
 
 /** scanProcesses for the given PIDs only (one share of a scan split across threads: proc-scan.ts). */
 export function scanPids(pids: readonly number[], procRoot = "/proc"): ProcScan {
-  const scan: ProcScan = { processes: [], skipped: [] };
+  const scan: ProcScan = { processes: [], outsideContainers: 0, skipped: [] };
   for (const pid of pids) {
     try {
-      scan.processes.push(readProcess(pid, procRoot, "all-in-containers"));
+      const cgroups = readCgroups(pid, procRoot);
+      if (pid === 1 || containerIdFromCgroups(cgroups) !== null) scan.processes.push(readProcess(pid, procRoot, cgroups));
+      else scan.outsideContainers++;
     } catch (err) {
       scan.skipped.push({ pid, reason: skipReason(err) });
     }

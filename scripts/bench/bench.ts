@@ -106,6 +106,24 @@ interface TimedSnapshot {
   ttfbMs: number;
   bytes: number;
   body: string;
+  /** The server's own account (its Server-Timing header). */
+  server: ServerParts;
+}
+
+/** What GET /api/snapshot's Server-Timing header says (lib/server/snapshot.ts serverTiming). */
+interface ServerParts {
+  /** True when the request got a snapshot another request had begun (no scan of its own). */
+  reused: boolean;
+  /** ms: asking the engine (overlaps the scan), reading /proc, reading cgroups and building. */
+  engine: number;
+  scan: number;
+  build: number;
+}
+
+function serverParts(header: string | string[] | undefined): ServerParts {
+  const text = Array.isArray(header) ? header.join(", ") : (header ?? "");
+  const dur = (name: string) => Number(new RegExp(`(?:^|,\\s*)${name};dur=([\\d.]+)`).exec(text)?.[1] ?? NaN);
+  return { reused: /(?:^|,\s*)reused(?:,|$)/.test(text), engine: dur("engine"), scan: dur("scan"), build: dur("build") };
 }
 
 /** GET /api/snapshot as the page does, timed to the headers and to the end of the body. */
@@ -120,7 +138,7 @@ function timeSnapshot(): Promise<TimedSnapshot> {
         const ms = performance.now() - t0;
         const body = Buffer.concat(chunks).toString("utf8");
         if (res.statusCode !== 200) reject(new Error(`GET /api/snapshot: HTTP ${res.statusCode} ${body.slice(0, 300)}`));
-        else resolve({ ms, ttfbMs, bytes: Buffer.byteLength(body), body });
+        else resolve({ ms, ttfbMs, bytes: Buffer.byteLength(body), body, server: serverParts(res.headers["server-timing"]) });
       });
     });
     req.on("error", reject);
@@ -162,6 +180,10 @@ interface Scenario {
     ttfb: Summary;
     /** CPU time (user + system) of the server's processes per warm request: robust to other load. */
     serverCpuMsPerRequest: number;
+    /** Warm requests that scanned afresh (the others got a snapshot begun < 1 s before). */
+    freshRequests: number;
+    /** The server's own timing of those fresh snapshots (Server-Timing), ms. */
+    fresh: { all: Summary; engine: Summary; scan: Summary; build: Summary } | null;
   };
   cli: { coldMs: number; warm: Summary; samples: number[] };
   /** ours / CLI, warm medians. */
@@ -204,6 +226,7 @@ async function measureScenario(pods: number, extraProcesses: number, coldAfter: 
   const ours: number[] = [];
   const ttfb: number[] = [];
   const shell: number[] = [];
+  const fresh: TimedSnapshot[] = [];
   let last = coldOurs;
   let serverCpuMs = 0;
   for (let i = 0; i < SAMPLES; i++) {
@@ -213,8 +236,10 @@ async function measureScenario(pods: number, extraProcesses: number, coldAfter: 
     serverCpuMs += groupCpuMs(server!.pid) - cpu0;
     ours.push(last.ms);
     ttfb.push(last.ttfbMs);
+    if (!last.server.reused) fresh.push(last);
     shell.push(await timeScript(cli.all));
   }
+  const freshSummary = (part: (t: TimedSnapshot) => number) => summarize(fresh.map(part));
   let processesRead = 0;
   const dockerd = dockerdPid();
   const dockerdCpu0 = dockerd === null ? null : processCpuMs(dockerd);
@@ -250,6 +275,16 @@ async function measureScenario(pods: number, extraProcesses: number, coldAfter: 
       samples: ours.map((x) => round(x)),
       ttfb: summarize(ttfb),
       serverCpuMsPerRequest: round(serverCpuMs / SAMPLES),
+      freshRequests: fresh.length,
+      fresh:
+        fresh.length === 0
+          ? null
+          : {
+              all: freshSummary((t) => t.ms),
+              engine: freshSummary((t) => t.server.engine),
+              scan: freshSummary((t) => t.server.scan),
+              build: freshSummary((t) => t.server.build),
+            },
     },
     cli: { coldMs: round(coldCli), warm: cliWarm, samples: shell.map((x) => round(x)) },
     ratio: round(oursWarm.median / cliWarm.median, 2),
@@ -599,6 +634,9 @@ async function main() {
         "ours cold",
         "ours median",
         "ours p95",
+        "fresh: n",
+        "fresh: median",
+        "fresh: p95",
         "CLI cold",
         "CLI median",
         "CLI p95",
@@ -615,6 +653,9 @@ async function main() {
         s.ours.coldMs,
         s.ours.warm.median,
         s.ours.warm.p95,
+        s.ours.freshRequests,
+        s.ours.fresh?.all.median ?? "",
+        s.ours.fresh?.all.p95 ?? "",
         s.cli.coldMs,
         s.cli.warm.median,
         s.cli.warm.p95,
@@ -625,14 +666,18 @@ async function main() {
       ]),
     ),
   );
-  console.log(`\n## Where the time goes (ms, median of ${COMPONENT_REPEATS}, measured on their own)\n`);
+  console.log(
+    `\n## Where the time goes (ms; server: its Server-Timing of the fresh warm requests, median; the rest median of ${COMPONENT_REPEATS}, measured on their own)\n`,
+  );
   console.log(
     table(
       [
         "pods",
         "extra procs",
-        "procfs scan",
-        "processes read",
+        "server: scan",
+        "server: build",
+        "procfs scan, 1 thread",
+        "read in full",
         "engine list",
         "list + inspect all",
         "dockerd CPU for it",
@@ -645,6 +690,8 @@ async function main() {
       scenarios.map((s) => [
         s.pods,
         procsLabel(s),
+        s.ours.fresh?.scan.median ?? "",
+        s.ours.fresh?.build.median ?? "",
         s.components.procfsScan.median,
         s.components.processesRead,
         s.components.engineList.median,

@@ -96,6 +96,7 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     pods: [],
     containers: [],
     processes: [],
+    processesOutsideContainers: 0,
     namespaces: [],
     links: [],
     cgroups: [],
