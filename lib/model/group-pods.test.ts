@@ -1,30 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { groupPods, parseDockershimName, type KernelHints } from "./group-pods";
+import { containerFacts } from "@/test/support/model-builders";
 import type { ContainerFacts, NamespaceType } from "./types";
 
 const HOST = { net: 100, ipc: 101, pid: 102, uts: 103, mnt: 104 };
 let seq = 0;
 function container(name: string, over: Partial<ContainerFacts> = {}): ContainerFacts {
   seq += 1;
-  return {
+  return containerFacts({
     id: `${name.replace(/[^a-z0-9]/gi, "").toLowerCase().padEnd(8, "0")}${String(seq).padStart(56, "0")}`.slice(0, 64),
     name,
     image: "img",
     imageId: "sha256:x",
-    state: "running",
     pid: 1000 + seq,
     created: `2026-11-22T04:00:${String(seq).padStart(2, "0")}Z`,
-    networkMode: "default",
-    ipcMode: "private",
-    pidMode: "",
-    utsMode: "",
-    cgroupParent: "",
-    labels: {},
-    ports: [],
-    discoveredBy: "engine",
-    runtime: "docker",
     ...over,
-  };
+  });
 }
 const noNs = () => ({});
 
