@@ -3,7 +3,7 @@
 # when no engine answers (and stops it again at the end), builds the production server when
 # there is no build or the sources changed since, then runs scripts/bench/bench.ts, which
 # starts its own server on port 3987 (POD_ANATOMY_BENCH_PORT) and writes
-# bench/results/latest.json. Takes three to four minutes on two cores (plus a build).
+# bench/results/latest.json. Takes about two minutes on two cores (plus a build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib.sh
