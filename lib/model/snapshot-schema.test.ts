@@ -37,6 +37,15 @@ describe("parseSnapshotFile", () => {
     expect(recordingOrigin(result.value)).toEqual({ kind: "recording", recordedAt: sampleJson.snapshot.takenAt, host: sampleJson.snapshot.host.hostname, note: null });
   });
 
+  it("reads a file saved before processesOutsideContainers existed: its processes were all listed, none only counted", () => {
+    const { processesOutsideContainers, ...older } = sampleJson.snapshot;
+    expect(processesOutsideContainers).toBeGreaterThan(0);
+    const result = parseSnapshotFile(JSON.stringify(older));
+    if (!result.ok) throw new Error(result.detail);
+    expect(result.value.snapshot.processesOutsideContainers).toBe(0);
+    expect(result.value.snapshot.processes).toEqual(sampleJson.snapshot.processes);
+  });
+
   it("writes back what it read", () => {
     const result = parseSnapshotFile(SAMPLE_TEXT);
     if (!result.ok) throw new Error(result.detail);
@@ -64,7 +73,7 @@ describe("parseSnapshotFile", () => {
     const notSnapshot = parseSnapshotFile('{"hello": "world"}');
     expect(notSnapshot).toMatchObject({ ok: false, error: "Not a Pod Anatomy snapshot" });
     expect(notSnapshot.ok ? "" : notSnapshot.detail).toBe(
-      "takenAt: Invalid input: expected string, received undefined; host: Invalid input: expected object, received undefined; engine: Invalid input: expected object, received undefined; and 8 more",
+      "takenAt: Invalid input: expected string, received undefined; host: Invalid input: expected object, received undefined; engine: Invalid input: expected object, received undefined; and 7 more",
     );
   });
 });

@@ -144,7 +144,8 @@ export const SnapshotSchema = z.object({
   pods: z.array(Pod),
   containers: z.array(Container),
   processes: z.array(Process),
-  processesOutsideContainers: z.number().int().nonnegative(),
+  // Files saved before this field existed listed every process in `processes`: none was only counted.
+  processesOutsideContainers: z.number().int().nonnegative().default(0),
   namespaces: z.array(Namespace),
   links: z.array(Link),
   cgroups: z.array(CgroupNode),

@@ -5,16 +5,16 @@ import { cgroupReader } from "./cgroupfs";
 import { explainEngineError, getDockerClient, type DockerClient } from "./docker";
 import { getEventHub } from "./event-hub";
 import { ParallelProcScanner } from "./proc-scan";
-import { readHostFacts, scanProcesses } from "./procfs";
+import { readHostFacts } from "./procfs";
 
 export interface SnapshotSources {
   docker: DockerClient;
   procRoot: string;
   cgroupRoot: string;
   /** Inspect results that are still true, when the engine's event stream says so (see InspectCache). */
-  inspectCache?: InspectCache;
-  /** Reads /proc on two threads; without it, on this one. */
-  scanner?: ParallelProcScanner;
+  inspectCache: InspectCache;
+  /** Reads /proc on two threads (see proc-scan.ts). */
+  scanner: ParallelProcScanner;
 }
 
 /**
@@ -74,12 +74,12 @@ export class InspectCache {
   }
 }
 
-async function readEngine(docker: DockerClient, cache?: InspectCache): Promise<{ engine: EngineStatus; containers: ContainerFacts[] }> {
+async function readEngine(docker: DockerClient, cache: InspectCache): Promise<{ engine: EngineStatus; containers: ContainerFacts[] }> {
   try {
-    const [version, containers] = await Promise.all([docker.version(), cache ? cache.containers(docker) : docker.listContainers()]);
+    const [version, containers] = await Promise.all([docker.version(), cache.containers(docker)]);
     return { engine: { state: "ok", endpoint: docker.endpoint, ...version }, containers };
   } catch (err) {
-    cache?.distrust();
+    cache.distrust();
     return { engine: { state: "unreachable", endpoint: docker.endpoint, ...explainEngineError(err, docker.endpoint) }, containers: [] };
   }
 }
@@ -107,9 +107,9 @@ export async function readSnapshot(sources: SnapshotSources): Promise<TimedSnaps
   const t0 = performance.now();
   let engineMs = 0;
   const enginePromise = readEngine(sources.docker, sources.inspectCache).finally(() => (engineMs = performance.now() - t0));
-  // procfs is read with synchronous reads (measured several times faster than fs/promises), on two threads when a scanner is given.
-  const scanThreads = sources.scanner?.threads ?? 1;
-  const scan = sources.scanner ? await sources.scanner.scan(sources.procRoot) : scanProcesses(sources.procRoot);
+  // procfs is read with synchronous reads (measured several times faster than fs/promises), on two threads.
+  const scanThreads = sources.scanner.threads;
+  const scan = await sources.scanner.scan(sources.procRoot);
   const host = readHostFacts({ procRoot: sources.procRoot, cgroupRoot: sources.cgroupRoot });
   const scanMs = performance.now() - t0;
   const { engine, containers } = await enginePromise;
