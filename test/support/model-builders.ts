@@ -3,23 +3,12 @@
  * complete object with plain defaults, and the fields a test cares about are given as
  * overrides. Pure: no I/O.
  */
+import { emptyLimits } from "@/lib/model/parse-cgroupfs";
 import type { CgroupLimits, CgroupNode, Container, ContainerFacts, Pod, Process, Snapshot } from "@/lib/model/types";
 
 /** Limits with every value null and no source file; override the values a test reads. */
 export function limits(over: Partial<CgroupLimits> = {}): CgroupLimits {
-  return {
-    memoryLimit: null,
-    memoryUsage: null,
-    cpuQuotaUs: null,
-    cpuPeriodUs: null,
-    cpuShares: null,
-    cpuWeight: null,
-    pidsMax: null,
-    pidsCurrent: null,
-    cpusetCpus: null,
-    sources: [],
-    ...over,
-  };
+  return { ...emptyLimits(), ...over };
 }
 
 /** A cgroup directory: a tree root holding no container and no process unless overridden. */
