@@ -44,6 +44,7 @@ const build = (skipped: { pid: number; reason: string }[] = []) =>
     takenAt: "2026-11-22T04:40:00.000Z",
     host,
     engine,
+    runtimes: [],
     containers: inspect.map(toContainerFacts),
     scan: { processes, outsideContainers: 7, skipped },
     readCgroup: fakeCgroups().readCgroup,
@@ -106,7 +107,7 @@ describe("buildSnapshot on a recorded demo pod", () => {
 
   it("draws the pod's cgroup tree from its parent cgroup (/docker) down to its containers, each read once", () => {
     const { calls, readCgroup } = fakeCgroups();
-    const s = buildSnapshot({ takenAt: "t", host, engine, containers: inspect.map(toContainerFacts), scan: { processes, outsideContainers: 0, skipped: [] }, readCgroup });
+    const s = buildSnapshot({ takenAt: "t", host, engine, runtimes: [], containers: inspect.map(toContainerFacts), scan: { processes, outsideContainers: 0, skipped: [] }, readCgroup });
     const ids = s.containers.map((c) => c.id).sort();
     expect(s.cgroups.map((n) => [n.path, n.parentPath, n.containerId])).toEqual([
       ["/docker", null, null],
@@ -136,6 +137,7 @@ describe("buildSnapshot on a recorded demo pod", () => {
       takenAt: "t",
       host,
       engine,
+      runtimes: [],
       containers: inspect.map(toContainerFacts),
       scan: { processes: processes.filter((p) => p.pid !== ghost.pid), outsideContainers: 0, skipped: [{ pid: ghost.pid!, reason: "vanished" }] },
       readCgroup: fakeCgroups().readCgroup,
@@ -189,6 +191,7 @@ function nodeSnapshot(fixture: string, engineState: EngineStatus, containers: Co
     takenAt: "t",
     host: nodeHost,
     engine: engineState,
+    runtimes: [],
     containers,
     scan: scanProcesses(procRoot),
     readCgroup: cgroupReader({ root: cgroupRoot, version: nodeHost.cgroupVersion }),
@@ -211,7 +214,7 @@ describe("a cgroup v2 node, systemd driver, containerd, no Docker engine (node-v
   it("finds both containers in /proc and draws the pod with its pause hub", () => {
     expect(s.host.cgroupVersion).toBe("v2");
     expect(s.pods).toEqual([
-      { id: PAUSE, name: UID, k8sNamespace: null, source: "kubernetes", managed: false, sandboxId: PAUSE, memberIds: [APP] },
+      { id: PAUSE, name: UID, k8sNamespace: null, source: "kubernetes", managed: false, sandboxId: PAUSE, memberIds: [APP], runtime: "containerd", node: null, uid: UID, state: null },
     ]);
     expect(s.containers.map((c) => [c.id, c.name, c.pid, c.role, c.discoveredBy, c.runtime, c.image])).toEqual([
       [PAUSE, "containerd:c8b3acc499db", 2001, "sandbox", "procfs", "containerd", ""],
@@ -289,7 +292,7 @@ describe("a cgroup v1 node, cgroupfs driver, Docker (node-v1-cgroupfs-docker)", 
     ]);
     expect(s.host.cgroupVersion).toBe("v1");
     expect(s.pods).toEqual([
-      { id: PAUSE, name: "redis-0", k8sNamespace: "default", source: "kubernetes", managed: false, sandboxId: PAUSE, memberIds: [APP] },
+      { id: PAUSE, name: "redis-0", k8sNamespace: "default", source: "kubernetes", managed: false, sandboxId: PAUSE, memberIds: [APP], runtime: "docker", node: null, uid: UID, state: null },
     ]);
     expect(s.warnings).toEqual([]);
     // shareProcessNamespace: the app is PID 7 in the pause container's pid namespace, where pause is PID 1.
@@ -330,7 +333,7 @@ describe("a cgroup v1 node, cgroupfs driver, Docker (node-v1-cgroupfs-docker)", 
   it("without the engine: the same pod from /proc, by its pod cgroup and the pause command", () => {
     const s = nodeSnapshot("node-v1-cgroupfs-docker", NO_ENGINE);
     expect(s.pods).toEqual([
-      { id: PAUSE, name: UID, k8sNamespace: null, source: "kubernetes", managed: false, sandboxId: PAUSE, memberIds: [APP] },
+      { id: PAUSE, name: UID, k8sNamespace: null, source: "kubernetes", managed: false, sandboxId: PAUSE, memberIds: [APP], runtime: "unknown", node: null, uid: UID, state: null },
     ]);
     // A bare id under kubepods does not say which runtime made it.
     expect(s.containers.map((c) => [c.name, c.runtime, c.discoveredBy])).toEqual([

@@ -25,6 +25,7 @@ import {
   type NamespaceType,
   type Process,
   type ProcScan,
+  type RuntimeStatus,
   type Snapshot,
   type Warning,
 } from "./types";
@@ -32,8 +33,11 @@ import {
 export interface SnapshotInput {
   takenAt: string;
   host: HostFacts;
+  /** The Docker engine's status (also among `runtimes`). */
   engine: EngineStatus;
-  /** The engine's containers; empty when the engine is unreachable. */
+  /** Every runtime looked for, reachable or not. */
+  runtimes: RuntimeStatus[];
+  /** The containers every reachable runtime reported. */
   containers: ContainerFacts[];
   scan: ProcScan;
   /** Reads one cgroup (lib/server/cgroupfs.ts): called once per cgroup drawn. */
@@ -151,6 +155,9 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     const cgroupPath = tree.pathOf.get(c.id) ?? null;
     return {
       id: c.id,
+      node: c.node ?? null,
+      exitCode: c.exitCode ?? null,
+      attempt: c.attempt ?? null,
       name: c.name,
       image: c.image,
       imageSource: imageSourceOf(c),
@@ -183,6 +190,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     takenAt: input.takenAt,
     host,
     engine: input.engine,
+    runtimes: input.runtimes,
     pods,
     containers,
     processes,

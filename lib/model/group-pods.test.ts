@@ -106,8 +106,8 @@ describe("groupPods on containers only the kernel reports (containerd, CRI-O: fo
     const { pods, podOf } = groupPods([app, pause, other], noNs, HOST, (id) => hints[id]!);
     // Without creation times, in id order ("otherpause…" < "pause…").
     expect(pods).toEqual([
-      { id: other.id, name: UID_B, k8sNamespace: null, source: "kubernetes", managed: false, sandboxId: other.id, memberIds: [] },
-      { id: pause.id, name: UID_A, k8sNamespace: null, source: "kubernetes", managed: false, sandboxId: pause.id, memberIds: [app.id] },
+      { id: other.id, name: UID_B, k8sNamespace: null, source: "kubernetes", managed: false, sandboxId: other.id, memberIds: [], runtime: other.runtime, node: null, uid: UID_B, state: null },
+      { id: pause.id, name: UID_A, k8sNamespace: null, source: "kubernetes", managed: false, sandboxId: pause.id, memberIds: [app.id], runtime: pause.runtime, node: null, uid: UID_A, state: null },
     ]);
     expect(podOf.get(app.id)).toBe(pause.id);
   });

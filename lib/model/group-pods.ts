@@ -3,6 +3,8 @@
  *
  * A pod is a sandbox (infra, "pause") container plus the containers that join its
  * namespaces. What decides membership, in order:
+ *   0. the runtime's own word, where it has pods (the CRI's PodSandbox, Podman's pod):
+ *      `ContainerFacts.pod` names the sandbox;
  *   1. `container:<id|name>` in NetworkMode / IpcMode / PidMode: the container joined another;
  *   2. Kubernetes' dockershim names (`k8s_POD_<pod>_<ns>_<uid>_<n>` for the sandbox,
  *      `k8s_<container>_<pod>_<ns>_<uid>_<n>` for the others) and `io.kubernetes.pod.uid` labels;
@@ -17,6 +19,11 @@
  * compares the inodes.
  */
 import {
+  K8S_CONTAINER_NAME,
+  K8S_DOCKER_TYPE,
+  K8S_POD_NAME,
+  K8S_POD_NAMESPACE,
+  K8S_POD_UID,
   LABEL_APP,
   LABEL_APP_VALUE,
   LABEL_POD,
@@ -63,13 +70,13 @@ export interface KernelHints {
 const NO_HINTS: KernelHints = { podUid: null, isPause: false };
 
 function kubernetesIdentity(c: ContainerFacts, hints: KernelHints): K8sIdentity | null {
-  const uid = c.labels["io.kubernetes.pod.uid"];
+  const uid = c.labels[K8S_POD_UID];
   if (uid) {
     return {
       uid,
-      pod: c.labels["io.kubernetes.pod.name"] ?? uid,
-      namespace: c.labels["io.kubernetes.pod.namespace"] ?? "",
-      isSandbox: c.labels["io.kubernetes.docker.type"] === "podsandbox" || c.labels["io.kubernetes.container.name"] === "POD",
+      pod: c.labels[K8S_POD_NAME] ?? uid,
+      namespace: c.labels[K8S_POD_NAMESPACE] ?? "",
+      isSandbox: c.pod?.isSandbox ?? (c.labels[K8S_DOCKER_TYPE] === "podsandbox" || c.labels[K8S_CONTAINER_NAME] === "POD"),
     };
   }
   const parsed = parseDockershimName(c.name);
@@ -123,7 +130,14 @@ export function groupPods(
   const k8sSandboxByUid = new Map<string, ContainerFacts>();
   const ourSandboxByPod = new Map<string, ContainerFacts>();
   const explicitSandbox = new Set<string>();
+  const byId = new Map(sorted.map((c) => [c.id, c]));
   for (const c of sorted) {
+    // Hint 0: a runtime with pods names the sandbox.
+    if (c.pod?.isSandbox) explicitSandbox.add(c.id);
+    else if (c.pod && byId.has(c.pod.sandboxId)) parent.set(c.id, c.pod.sandboxId);
+  }
+  for (const c of sorted) {
+    if (c.pod) continue;
     const k8s = k8sOf.get(c.id);
     if (k8s?.isSandbox && !k8sSandboxByUid.has(k8s.uid)) {
       k8sSandboxByUid.set(k8s.uid, c);
@@ -138,6 +152,7 @@ export function groupPods(
 
   // Hints 1-3.
   for (const c of sorted) {
+    if (c.pod) continue;
     const joined = joinedContainer(c, sorted);
     const k8s = k8sOf.get(c.id);
     const k8sSandbox = k8s && !k8s.isSandbox ? k8sSandboxByUid.get(k8s.uid) : undefined;
@@ -190,12 +205,16 @@ export function groupPods(
     const ours = c.labels[LABEL_POD];
     pods.push({
       id: c.id,
-      name: ours ?? k8s?.pod ?? c.name,
-      k8sNamespace: k8s?.namespace || null,
-      source: ours ? "pod-anatomy" : k8s ? "kubernetes" : "inferred",
+      name: ours ?? c.pod?.name ?? k8s?.pod ?? c.name,
+      k8sNamespace: c.pod?.namespace ?? (k8s?.namespace || null),
+      source: ours ? "pod-anatomy" : k8s ? "kubernetes" : c.pod ? "runtime" : "inferred",
       managed: c.labels[LABEL_APP] === LABEL_APP_VALUE,
       sandboxId: c.id,
       memberIds,
+      runtime: c.runtime,
+      node: c.node ?? null,
+      uid: c.pod?.uid ?? k8s?.uid ?? null,
+      state: c.pod?.state ?? null,
     });
     podOf.set(c.id, c.id);
     for (const m of memberIds) podOf.set(m, c.id);

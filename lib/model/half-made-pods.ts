@@ -9,10 +9,10 @@
  *   - a container was created but never started (Docker state "created"; a container that
  *     ran and stopped, e.g. across a daemon restart, is "exited", not "created").
  */
-import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, LABEL_ROLE, type ContainerFacts } from "./types";
+import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, LABEL_POD_SIZE, LABEL_ROLE, type ContainerFacts } from "./types";
 
 /** On every container of a pod: how many containers the whole pod has when complete. */
-export const LABEL_POD_SIZE = "io.pod-anatomy.pod-size";
+export { LABEL_POD_SIZE };
 
 /**
  * Names of Pod Anatomy's pods that are incomplete. Pods named in `creating` are being made

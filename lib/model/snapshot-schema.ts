@@ -10,7 +10,7 @@
  * Pure: no I/O.
  */
 import { z } from "zod";
-import { NAMESPACE_TYPES, type Snapshot } from "./types";
+import { NAMESPACE_TYPES, RUNTIME_KINDS, type Snapshot } from "./types";
 
 const NamespaceType = z.enum(NAMESPACE_TYPES);
 const Inodes = z.partialRecord(NamespaceType, z.number().int().nonnegative());
@@ -62,19 +62,42 @@ const HostFacts = z.object({
   namespacesFrom: Pid,
 });
 
+const ContainerRuntime = z.enum(["docker", "containerd", "cri-o", "podman", "unknown"]);
+const EngineFailure = z.enum(["socket-missing", "permission-denied", "no-daemon", "timeout", "error"]);
+
 const EngineStatus = z.discriminatedUnion("state", [
   z.object({ state: z.literal("ok"), version: z.string(), apiVersion: z.string(), endpoint: z.string() }),
   z.object({
     state: z.literal("unreachable"),
-    reason: z.enum(["socket-missing", "permission-denied", "no-daemon", "timeout", "error"]),
+    reason: EngineFailure,
     endpoint: z.string(),
     message: z.string(),
     hint: z.string(),
   }),
 ]);
 
+
+const RuntimeStatus = z.object({
+  id: z.string(),
+  kind: z.enum(RUNTIME_KINDS),
+  runtime: ContainerRuntime,
+  name: z.string(),
+  endpoint: z.string(),
+  node: z.string().nullable(),
+  state: z.enum(["ok", "unreachable"]),
+  version: z.string().nullable(),
+  apiVersion: z.string().nullable(),
+  reason: z.union([EngineFailure, z.literal("wrong-api")]).nullable(),
+  message: z.string().nullable(),
+  hint: z.string().nullable(),
+});
+
+// Fields added with runtimes default, so that files saved before them still load.
 const Container = z.object({
   id: z.string(),
+  node: z.string().nullable().default(null),
+  exitCode: z.number().int().nullable().default(null),
+  attempt: z.number().int().nullable().default(null),
   name: z.string(),
   image: z.string(),
   imageSource: z.enum(["real", "stand-in", "other"]),
@@ -94,7 +117,7 @@ const Container = z.object({
   cgroupPath: z.string().nullable(),
   limits: CgroupLimits.nullable(),
   discoveredBy: z.enum(["engine", "procfs"]),
-  runtime: z.enum(["docker", "containerd", "cri-o", "podman", "unknown"]),
+  runtime: ContainerRuntime,
   processIds: z.array(Pid),
 });
 
@@ -122,10 +145,14 @@ const Pod = z.object({
   id: z.string(),
   name: z.string(),
   k8sNamespace: z.string().nullable(),
-  source: z.enum(["pod-anatomy", "kubernetes", "inferred"]),
+  source: z.enum(["pod-anatomy", "kubernetes", "runtime", "inferred"]),
   managed: z.boolean(),
   sandboxId: z.string(),
   memberIds: z.array(z.string()),
+  runtime: ContainerRuntime.default("docker"),
+  node: z.string().nullable().default(null),
+  uid: z.string().nullable().default(null),
+  state: z.string().nullable().default(null),
 });
 
 const Link = z.object({
@@ -141,6 +168,7 @@ export const SnapshotSchema = z.object({
   takenAt: z.iso.datetime({ offset: true }),
   host: HostFacts,
   engine: EngineStatus,
+  runtimes: z.array(RuntimeStatus).default([]),
   pods: z.array(Pod),
   containers: z.array(Container),
   processes: z.array(Process),

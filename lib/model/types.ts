@@ -128,9 +128,40 @@ export interface ContainerFacts {
   discoveredBy: "engine" | "procfs";
   /** The runtime, from the engine or from the cgroup path (docker-, cri-containerd-, crio-, libpod-). */
   runtime: ContainerRuntime;
+  /**
+   * What the runtime says of the pod this container belongs to: the CRI and Podman have pods
+   * of their own (Docker has none: then absent, and group-pods.ts infers them).
+   */
+  pod?: RuntimePodFacts;
+  /** The node (the node container's name, for a runtime inside a kind/minikube node); absent: this host. */
+  node?: string;
+  /** The exit code of its last run, when it exited and the runtime says so. */
+  exitCode?: number;
+  /** CRI: the container's attempt (restart count); absent elsewhere. */
+  attempt?: number;
+  /** CRI: annotations; Podman: none. */
+  annotations?: Record<string, string>;
 }
 
 export type ContainerRuntime = "docker" | "containerd" | "cri-o" | "podman" | "unknown";
+
+/** A pod as a runtime that has pods (the CRI, Podman) reports it, on each of its containers. */
+export interface RuntimePodFacts {
+  /** The sandbox / infra container's id: the hub of the pod graph (CRI: the PodSandbox id, which containerd also gives the pause container; Podman: InfraId). */
+  sandboxId: string;
+  /** True on the sandbox (infra) container itself. */
+  isSandbox: boolean;
+  /** The pod's name (CRI metadata.name; Podman's pod name). */
+  name: string;
+  /** Kubernetes namespace (CRI metadata.namespace); null for Podman. */
+  namespace: string | null;
+  /** Kubernetes pod uid (CRI metadata.uid); null for Podman. */
+  uid: string | null;
+  /** CRI: the sandbox's attempt; null for Podman. */
+  attempt: number | null;
+  /** The runtime's word for the pod's state: CRI "ready" / "notready"; Podman "Running", "Degraded", "Exited", … */
+  state: string;
+}
 
 // ---------------------------------------------------------------------------------------
 // Cgroups (lib/server/cgroupfs.ts reads them)
@@ -210,6 +241,37 @@ export type EngineStatus =
   | { state: "ok"; version: string; apiVersion: string; endpoint: string }
   | { state: "unreachable"; reason: EngineFailure; endpoint: string; message: string; hint: string };
 
+/** The kinds of runtime API Pod Anatomy speaks: each has one adapter in lib/server/runtimes/. */
+export const RUNTIME_KINDS = ["docker", "cri", "podman"] as const;
+export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
+
+/** Why a runtime could not be used: the engine's reasons, plus a CRI/libpod endpoint speaking another API version. */
+export type RuntimeFailure = EngineFailure | "wrong-api";
+
+/** One runtime found on this host (or inside a node container), and whether it answers. */
+export interface RuntimeStatus {
+  /** Stable id: "docker", "podman", "cri:/run/containerd/containerd.sock", "cri:/proc/4242/root/run/containerd/containerd.sock". */
+  id: string;
+  kind: RuntimeKind;
+  /** Which runtime answers (containerd or CRI-O behind a CRI endpoint); "unknown" until one answered. */
+  runtime: ContainerRuntime;
+  /** Display name in the runtime's own words: "Docker", "containerd (CRI)", "CRI-O", "Podman". */
+  name: string;
+  /** Where it is asked: a socket path or URL. */
+  endpoint: string;
+  /** The node container's name, for a runtime inside a kind/minikube node; null: this host. */
+  node: string | null;
+  state: "ok" | "unreachable";
+  /** The runtime's version (e.g. "1.6.20", "4.3.1"), when it answered. */
+  version: string | null;
+  /** The API version it speaks (Docker API "1.41", CRI "v1", libpod "4.3.1"), when it answered. */
+  apiVersion: string | null;
+  /** When unreachable: why, in a word; what happened; what to do. */
+  reason: RuntimeFailure | null;
+  message: string | null;
+  hint: string | null;
+}
+
 // ---------------------------------------------------------------------------------------
 // The snapshot (wire format of GET /api/snapshot)
 // ---------------------------------------------------------------------------------------
@@ -221,6 +283,12 @@ export type ContainerRole = "sandbox" | "member" | "standalone";
 
 export interface Container {
   id: string;
+  /** The node it runs on (a node container's name), or null: this host. */
+  node: string | null;
+  /** The exit code of its last run, when it exited and the runtime said so. */
+  exitCode: number | null;
+  /** CRI: the container's attempt (restart count); null elsewhere. */
+  attempt: number | null;
   name: string;
   image: string;
   imageSource: ImageSource;
@@ -280,8 +348,11 @@ export interface Namespace {
   isHost: boolean;
 }
 
-/** How a pod was recognised. */
-export type PodSource = "pod-anatomy" | "kubernetes" | "inferred";
+/**
+ * How a pod was recognised: our labels, Kubernetes' labels or names, a runtime with pods of
+ * its own (Podman; a CRI pod carrying no Kubernetes labels), or inferred from the kernel.
+ */
+export type PodSource = "pod-anatomy" | "kubernetes" | "runtime" | "inferred";
 
 export interface Pod {
   /** The sandbox container's id. */
@@ -295,6 +366,14 @@ export interface Pod {
   managed: boolean;
   sandboxId: string;
   memberIds: string[];
+  /** The runtime that made it (its sandbox's). */
+  runtime: ContainerRuntime;
+  /** The node it runs on (a node container's name), or null: this host. */
+  node: string | null;
+  /** Kubernetes pod uid, when known (CRI metadata, labels, or the cgroup path). */
+  uid: string | null;
+  /** The runtime's word for the pod's state (CRI "ready"/"notready", Podman "Running", …), or null when it has no pods. */
+  state: string | null;
 }
 
 /** A spoke of the pod graph: a member joined to its sandbox by the namespaces they share. */
@@ -317,7 +396,10 @@ export interface Snapshot {
   /** ISO time the snapshot was taken. */
   takenAt: string;
   host: HostFacts;
+  /** The Docker engine's status (also in `runtimes`, as id "docker"): kept for the views and recordings made before runtimes. */
   engine: EngineStatus;
+  /** Every runtime looked for, found or not, each with its own reachability. */
+  runtimes: RuntimeStatus[];
   pods: Pod[];
   containers: Container[];
   /** The processes in containers, and PID 1: read in full from /proc (see ProcScan). */
@@ -341,5 +423,18 @@ export const LABEL_POD = "io.pod-anatomy.pod";
 export const LABEL_ROLE = "io.pod-anatomy.role";
 export const LABEL_IMAGE_SOURCE = "io.pod-anatomy.image-source";
 export const LABEL_SAMPLE = "io.pod-anatomy.sample";
+/** How many containers a pod of ours has in all (half-made-pod detection). */
+export const LABEL_POD_SIZE = "io.pod-anatomy.pod-size";
 /** Set when the server runs with POD_ANATOMY_RUN_ID (tests): what that run created, to clean up exactly that. */
 export const LABEL_RUN = "io.pod-anatomy.run";
+
+// ---------------------------------------------------------------------------------------
+// Kubernetes' own label keys (the kubelet sets them on every CRI sandbox and container)
+// ---------------------------------------------------------------------------------------
+
+export const K8S_POD_NAME = "io.kubernetes.pod.name";
+export const K8S_POD_NAMESPACE = "io.kubernetes.pod.namespace";
+export const K8S_POD_UID = "io.kubernetes.pod.uid";
+export const K8S_CONTAINER_NAME = "io.kubernetes.container.name";
+/** dockershim's: "podsandbox" on the sandbox, "container" on the others. */
+export const K8S_DOCKER_TYPE = "io.kubernetes.docker.type";

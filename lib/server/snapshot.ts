@@ -116,7 +116,7 @@ export async function readSnapshot(sources: SnapshotSources): Promise<TimedSnaps
   const t1 = performance.now();
   // cgroupfs is read after the engine answered: only the cgroups of the containers drawn.
   const readCgroup = cgroupReader({ root: sources.cgroupRoot, version: host.cgroupVersion });
-  const snapshot = buildSnapshot({ takenAt, host, engine, containers, scan, readCgroup });
+  const snapshot = buildSnapshot({ takenAt, host, engine, runtimes: [], containers, scan, readCgroup });
   return { snapshot, timing: { engine: engineMs, scan: scanMs, scanThreads, build: performance.now() - t1 } };
 }
 

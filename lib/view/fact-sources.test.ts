@@ -54,7 +54,7 @@ describe("fact sources", () => {
   it("a pod: how it was recognised", () => {
     expect(podFact(pod)).toBe(`pod ${pod.name}: recognised from Pod Anatomy's labels (io.pod-anatomy.pod) and the members' container: modes`);
     expect(podFact({ ...pod, name: "web", source: "kubernetes", k8sNamespace: "default" })).toBe(
-      "pod web in namespace default: recognised from Kubernetes' container names (k8s_POD_…) and io.kubernetes.* labels",
+      "pod web in namespace default: recognised from Kubernetes' labels (io.kubernetes.*, from the runtime or the containers) or dockershim names (k8s_POD_…)",
     );
   });
 });

@@ -61,7 +61,8 @@ export function containerFact(container: Container): string {
 
 const POD_SOURCES: Record<Pod["source"], string> = {
   "pod-anatomy": "Pod Anatomy's labels (io.pod-anatomy.pod) and the members' container: modes",
-  kubernetes: "Kubernetes' container names (k8s_POD_…) and io.kubernetes.* labels",
+  kubernetes: "Kubernetes' labels (io.kubernetes.*, from the runtime or the containers) or dockershim names (k8s_POD_…)",
+  runtime: "the runtime's own pod (Podman's pod, the CRI's PodSandbox): its infra/sandbox container is the hub",
   inferred: "containers sharing net, ipc or pid namespace inodes with the sandbox (/proc/PID/ns)",
 };
 

@@ -163,6 +163,7 @@ describe("cgroups and namespaces of containers the test starts itself", () => {
       takenAt: new Date().toISOString(),
       host,
       engine: { state: "unreachable", reason: "socket-missing", endpoint: "unix:///nowhere.sock", message: "no engine", hint: "" },
+      runtimes: [],
       containers: [],
       scan: scanProcesses(),
       readCgroup: cgroupReader({ root: ROOT, version: host.cgroupVersion }),

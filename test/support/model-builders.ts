@@ -41,6 +41,9 @@ export function containerFacts(over: Partial<ContainerFacts> & Pick<ContainerFac
 /** A running standalone container, named after its id, in no namespace and no cgroup the test did not give it. */
 export function container(over: Partial<Container> & Pick<Container, "id">): Container {
   return {
+    node: null,
+    exitCode: null,
+    attempt: null,
     name: over.id,
     image: "busybox",
     imageSource: "stand-in",
@@ -68,7 +71,18 @@ export function container(over: Partial<Container> & Pick<Container, "id">): Con
 
 /** A pod created by Pod Anatomy whose id is its sandbox's id, with no member unless given. */
 export function pod(over: Partial<Pod> & Pick<Pod, "id" | "name">): Pod {
-  return { k8sNamespace: null, source: "pod-anatomy", managed: true, sandboxId: over.id, memberIds: [], ...over };
+  return {
+    k8sNamespace: null,
+    source: "pod-anatomy",
+    managed: true,
+    sandboxId: over.id,
+    memberIds: [],
+    runtime: "docker",
+    node: null,
+    uid: null,
+    state: null,
+    ...over,
+  };
 }
 
 /** A sleeping host process run by root, named `p<pid>`, in the host's pid namespace only. */
@@ -82,6 +96,7 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     takenAt: "2025-01-01T00:00:00Z",
     host: { hostname: "test", kernel: "6.1.0", cgroupVersion: "hybrid", namespaces: {}, namespacesFrom: 1 },
     engine: { state: "ok", version: "27.0.0", apiVersion: "1.47", endpoint: "/var/run/docker.sock" },
+    runtimes: [],
     pods: [],
     containers: [],
     processes: [],
