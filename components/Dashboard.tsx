@@ -2,13 +2,16 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import type { Snapshot } from "@/lib/model/types";
+import type { RuntimeKind, Snapshot } from "@/lib/model/types";
 import { ApiError, createDemoPod, deletePod } from "@/lib/view/api-client";
+import { chosenRuntime, creatableRuntimes } from "@/lib/view/runtimes";
+import { isRuntimeFault } from "@/lib/model/runtime-status";
 import { useLiveSnapshot } from "@/lib/view/use-live-snapshot";
 import ConnectionIndicator from "./ConnectionIndicator";
 import ContainerDetails from "./ContainerDetails";
 import Timeline from "./Timeline";
 import EngineBanner from "./EngineBanner";
+import RuntimeFaults from "./RuntimeFaults";
 import HostPanel from "./HostPanel";
 import NamespaceLegend from "./NamespaceLegend";
 import CgroupTree from "./CgroupTree";
@@ -48,7 +51,10 @@ export default function Dashboard({ token }: { token: string }) {
   const selected = shown && selectedId && shown.containers.some((c) => c.id === selectedId) ? selectedId : null;
   /** The selected container's pod, for its timeline: live only (a recording's pods have no history on this server). */
   const timelinePod = !recording && data && selected ? data.pods.find((p) => p.id === data.containers.find((c) => c.id === selected)?.podId) : undefined;
-  const engineOk = data?.engine.state === "ok";
+  const creatable = creatableRuntimes(data);
+  const [wantedRuntime, setWantedRuntime] = useState<RuntimeKind | null>(null);
+  const runtime = chosenRuntime(creatable, wantedRuntime);
+  const anyRuntimeOk = (data?.runtimes ?? []).some((r) => r.state === "ok");
 
   async function act(label: string, fn: () => Promise<string>) {
     setBusy(label);
@@ -65,8 +71,9 @@ export default function Dashboard({ token }: { token: string }) {
 
   const onCreate = () =>
     act("create", async () => {
-      const { pod } = await createDemoPod(token);
-      return `Created demo pod ${pod.name}. The blog answers through the proxy at http://localhost:8880/`;
+      const { pod } = await createDemoPod(token, runtime ?? "docker");
+      const on = creatable.find((r) => r.kind === runtime)?.name ?? "Docker";
+      return `Created demo pod ${pod.name} on ${on}. The blog answers through the proxy at http://localhost:8880/`;
     });
   const onDelete = (name: string) =>
     act(`delete:${name}`, async () => {
@@ -85,12 +92,29 @@ export default function Dashboard({ token }: { token: string }) {
         </div>
         {data && <HostSummary snapshot={data} />}
         <ConnectionIndicator connection={connection} />
+        {creatable.length > 1 && (
+          <label data-control className="flex items-center gap-1 text-sm">
+            on
+            <select
+              aria-label="Runtime for new pods"
+              value={runtime ?? ""}
+              onChange={(e) => setWantedRuntime(e.target.value as RuntimeKind)}
+              className="rounded border border-slate-300 px-1 py-1"
+            >
+              {creatable.map((r) => (
+                <option key={r.id} value={r.kind}>
+                  {r.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <button
           type="button"
           data-control
           onClick={onCreate}
-          disabled={!engineOk || busy !== null}
-          title={engineOk ? "pause + nginx + ghost, sharing net, ipc and pid" : "No Docker engine: see the message below"}
+          disabled={runtime === null || busy !== null}
+          title={runtime !== null ? "pause + nginx + ghost, sharing the pod's namespaces" : "No runtime answers: see the message below"}
           className="rounded-md bg-indigo-600 px-4 py-2 text-base font-semibold text-white shadow hover:bg-indigo-700 disabled:cursor-not-allowed disabled:bg-slate-400"
         >
           {busy === "create" ? "Creating…" : "Create demo pod"}
@@ -130,8 +154,9 @@ export default function Dashboard({ token }: { token: string }) {
           Cannot load the snapshot from this server: {String((error as Error).message ?? error)}. Is the server still running?
         </div>
       )}
-      {data?.engine.state === "unreachable" && <EngineBanner engine={data.engine} />}
-      {data?.engine.state === "unreachable" && !recording && <SampleOffer onShow={(loaded) => setRecording({ loaded, source: "built-in sample" })} />}
+      {data?.engine.state === "unreachable" && !anyRuntimeOk && <EngineBanner engine={data.engine} />}
+      {data && <RuntimeFaults runtimes={data.runtimes} />}
+      {data?.engine.state === "unreachable" && !anyRuntimeOk && !recording && <SampleOffer onShow={(loaded) => setRecording({ loaded, source: "built-in sample" })} />}
       {recording && <RecordingBanner loaded={recording.loaded} source={recording.source} onBackToLive={() => setRecording(null)} />}
 
       {/* The graph keeps the details beside it; the wide views (matrix, tree, processes) take the full width, the side panels go below. */}
@@ -176,7 +201,7 @@ export default function Dashboard({ token }: { token: string }) {
               <PodList snapshot={shown} busy={recording ? "recording" : busy} onDelete={onDelete} onSelect={setSelectedId} />
             </div>
           )}
-          {data && !engineOk && <HostPanel snapshot={data} />}
+          {data && !anyRuntimeOk && <HostPanel snapshot={data} />}
           <NamespaceLegend />
           <CgroupLegend />
           {data && data.warnings.length > 0 && (
@@ -214,6 +239,17 @@ function HostSummary({ snapshot }: { snapshot: Snapshot }) {
           {engine.state === "ok" ? engine.version : "unreachable"}
         </dd>
       </div>
+      {snapshot.runtimes
+        .filter((r) => r.kind !== "docker" && (r.state === "ok" || isRuntimeFault(r)))
+        .map((r) => (
+          <div key={r.id} data-testid={`runtime-${r.kind}`} data-state={r.state}>
+            <dt className="text-slate-500">
+              {r.name}
+              {r.node ? ` (node ${r.node})` : ""}
+            </dt>
+            <dd className="font-medium">{r.state === "ok" ? r.version : "unreachable"}</dd>
+          </div>
+        ))}
     </dl>
   );
 }

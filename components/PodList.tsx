@@ -1,4 +1,5 @@
 import type { Container, Snapshot } from "@/lib/model/types";
+import { podRuntimeLabel, sandboxWord } from "@/lib/view/runtimes";
 
 interface Props {
   snapshot: Snapshot;
@@ -24,9 +25,15 @@ export default function PodList({ snapshot, busy, onDelete, onSelect }: Props) {
         {snapshot.pods.map((pod) => {
           const containers = [pod.sandboxId, ...pod.memberIds].map((id) => byId.get(id)).filter((c): c is Container => !!c);
           return (
-            <li key={pod.id} data-pod={pod.name} className="rounded border border-slate-200 p-2">
-              <div className="flex items-center gap-2">
+            <li key={pod.id} data-pod={pod.name} data-runtime={pod.runtime} className="rounded border border-slate-200 p-2">
+              <div className="flex flex-wrap items-center gap-2">
                 <span className="font-semibold">{pod.name}</span>
+                <span className="rounded bg-indigo-100 px-1.5 text-xs text-indigo-900" data-testid="pod-runtime">
+                  {podRuntimeLabel(pod, byId.get(pod.sandboxId))}
+                </span>
+                {pod.node && <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-700">node {pod.node}</span>}
+                {pod.k8sNamespace && <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-700">namespace {pod.k8sNamespace}</span>}
+                {pod.state && <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-700">{pod.state}</span>}
                 <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-700">{sourceLabel(pod.source)}</span>
                 {pod.managed && (
                   <button
@@ -45,6 +52,8 @@ export default function PodList({ snapshot, busy, onDelete, onSelect }: Props) {
                     <button type="button" className="text-left hover:underline" onClick={() => onSelect(c.id)}>
                       {c.role === "sandbox" ? "⬢" : "○"} {c.name}
                     </button>{" "}
+                    {c.role === "sandbox" && <span className="text-xs text-slate-600">({sandboxWord(pod.runtime)})</span>}{" "}
+                    {c.state !== "running" && <span className="text-xs text-slate-600">{c.exitCode !== null ? `${c.state}, exit ${c.exitCode}` : c.state}</span>}{" "}
                     <span className="text-slate-500">{c.image}</span>{" "}
                     {c.imageSource !== "other" && (
                       <span className={`rounded px-1 text-xs ${c.imageSource === "real" ? "bg-emerald-100 text-emerald-800" : "bg-amber-100 text-amber-900"}`}>
@@ -63,5 +72,5 @@ export default function PodList({ snapshot, busy, onDelete, onSelect }: Props) {
 }
 
 function sourceLabel(source: Snapshot["pods"][number]["source"]): string {
-  return source === "pod-anatomy" ? "made here" : source === "kubernetes" ? "Kubernetes" : "inferred from namespaces";
+  return source === "pod-anatomy" ? "made here" : source === "kubernetes" ? "Kubernetes" : source === "runtime" ? "the runtime's pod" : "inferred from namespaces";
 }

@@ -184,10 +184,11 @@ describe("EventHistory", () => {
 });
 
 describe("live messages (server-sent events)", () => {
-  it("round-trips a container event and a feed message", () => {
+  it("round-trips a container event, another runtime's change and a feed message", () => {
     const messages: LiveMessage[] = [
       { type: "container", event: events[5]! },
-      { type: "feed", feed: { state: "reconnecting", failures: 2, retryInMs: 1000, reason: "no daemon" }, subscribers: 3 },
+      { type: "runtime", runtime: "cri:/run/containerd/containerd.sock", containerId: "ab12", action: "start" },
+      { type: "feed", runtime: "docker", feed: { state: "reconnecting", failures: 2, retryInMs: 1000, reason: "no daemon" }, subscribers: 3 },
     ];
     for (const m of messages) {
       const frame = toSseFrame(m);

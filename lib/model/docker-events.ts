@@ -279,21 +279,28 @@ export type EngineFeed =
   | { state: "reconnecting"; failures: number; retryInMs: number; reason: string };
 
 export type LiveMessage =
-  /** `event: container` — one container changed. */
+  /** `event: container` — one Docker container changed (the engine's own event). */
   | { type: "container"; event: ContainerEvent }
-  /** `event: feed` — sent on connect and whenever the server's engine feed changes; subscribers counts the open streams. */
-  | { type: "feed"; feed: EngineFeed; subscribers: number };
+  /** `event: runtime` — a container or sandbox of another runtime (the CRI, Podman) changed. */
+  | { type: "runtime"; runtime: string; containerId: string; action: string }
+  /**
+   * `event: feed` — sent on connect and whenever the server's feed of one runtime's changes
+   * (`runtime`: its id, "docker" for the engine) changes state; subscribers counts the open streams.
+   */
+  | { type: "feed"; runtime: string; feed: EngineFeed; subscribers: number };
 
 const EngineFeedSchema: z.ZodType<EngineFeed> = z.discriminatedUnion("state", [
   z.object({ state: z.literal("connecting") }),
   z.object({ state: z.literal("following") }),
   z.object({ state: z.literal("reconnecting"), failures: z.number().int(), retryInMs: z.number(), reason: z.string() }),
 ]);
-const FeedPayload = z.object({ feed: EngineFeedSchema, subscribers: z.number().int().nonnegative() });
+const FeedPayload = z.object({ runtime: z.string(), feed: EngineFeedSchema, subscribers: z.number().int().nonnegative() });
+const RuntimePayload = z.object({ runtime: z.string(), containerId: z.string().min(1), action: z.string() });
 
 /** One server-sent event: `event: <type>` and the message as JSON on one `data:` line. */
 export function toSseFrame(message: LiveMessage): string {
-  const payload = message.type === "container" ? message.event : { feed: message.feed, subscribers: message.subscribers };
+  const { type, ...rest } = message;
+  const payload = type === "container" ? message.event : rest;
   return `event: ${message.type}\ndata: ${JSON.stringify(payload)}\n\n`;
 }
 
@@ -312,6 +319,10 @@ export function parseLiveMessage(type: string, data: string): LiveMessage | null
   if (type === "feed") {
     const parsed = FeedPayload.safeParse(json);
     return parsed.success ? { type: "feed", ...parsed.data } : null;
+  }
+  if (type === "runtime") {
+    const parsed = RuntimePayload.safeParse(json);
+    return parsed.success ? { type: "runtime", ...parsed.data } : null;
   }
   return null;
 }

@@ -7,6 +7,7 @@ import { parseEngineEventLine, type ContainerEvent, type LiveMessage } from "@/l
 import type { ContainerFacts } from "@/lib/model/types";
 import { DockerodeClient, type DockerClient, type EngineStreamItem } from "./docker";
 import { EventHub } from "./event-hub";
+import { DockerRuntime } from "./runtimes/docker-runtime";
 
 /**
  * The hub against a scripted event source (the real engine is exercised by
@@ -54,6 +55,12 @@ function scriptedEngine(sessions: Session[]) {
   return { client, sinces, inspected };
 }
 
+/** The hub following Docker alone, through the runtime adapter the server uses. */
+const dockerOnly = (client: Pick<DockerClient, "endpoint" | "events" | "inspectContainer">) => {
+  const runtime = new DockerRuntime(client as DockerClient);
+  return () => [runtime];
+};
+
 let hub: EventHub | undefined;
 afterEach(() => hub?.shutdown());
 
@@ -73,7 +80,7 @@ describe("EventHub", () => {
       // The engine replays from `since`: two already seen, then one new.
       { items: connected(events.slice(2, 5)) },
     ]);
-    hub = new EventHub(client, { initialMs: 1, maxMs: 1 });
+    hub = new EventHub(dockerOnly(client), { initialMs: 1, maxMs: 1 });
     const l = listen(hub);
     await vi.waitFor(() => expect(l.containers()).toHaveLength(5));
     expect(l.containers()).toEqual(["create fable-sb", "start fable-sb", "create fable-mem", "start fable-mem", "kill fable-mem"]);
@@ -85,7 +92,7 @@ describe("EventHub", () => {
 
   it("backs off while the engine is down, doubling up to the maximum, and says why", async () => {
     const { client } = scriptedEngine([{ refuse: refused() }, { refuse: refused() }, { refuse: refused() }, { refuse: refused() }]);
-    hub = new EventHub(client, { initialMs: 2, maxMs: 5 });
+    hub = new EventHub(dockerOnly(client), { initialMs: 2, maxMs: 5 });
     const l = listen(hub);
     await vi.waitFor(() => expect(l.feeds().at(-1)?.state).toBe("following"));
     const retries = l.feeds().flatMap((f) => (f.state === "reconnecting" ? [[f.failures, f.retryInMs]] : []));
@@ -101,10 +108,10 @@ describe("EventHub", () => {
 
   it("is one follower for many subscribers, counts them, and stops sending to those who left", async () => {
     const { client, sinces } = scriptedEngine([{ items: connected(events.slice(0, 2)) }]);
-    hub = new EventHub(client);
+    hub = new EventHub(dockerOnly(client));
     const a = listen(hub);
     const b = listen(hub);
-    expect(b.got[0]).toEqual({ type: "feed", feed: { state: "connecting" }, subscribers: 2 });
+    expect(b.got[0]).toEqual({ type: "feed", runtime: "docker", feed: { state: "connecting" }, subscribers: 2 });
     b.unsubscribe();
     const c = listen(hub);
     expect(c.got[0]).toMatchObject({ type: "feed", subscribers: 2 });
@@ -116,7 +123,7 @@ describe("EventHub", () => {
 
   it("ends every stream on shutdown, so the server can exit, and ends a late subscriber at once", async () => {
     const { client } = scriptedEngine([]);
-    hub = new EventHub(client);
+    hub = new EventHub(dockerOnly(client));
     const a = listen(hub);
     const b = listen(hub);
     expect(hub.isShutDown).toBe(false);
@@ -130,7 +137,7 @@ describe("EventHub", () => {
 
   it("keeps delivering when one subscriber throws", async () => {
     const { client } = scriptedEngine([{ items: connected(events.slice(0, 2)) }]);
-    hub = new EventHub(client);
+    hub = new EventHub(dockerOnly(client));
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     hub.subscribe({
       message: () => {
@@ -148,7 +155,7 @@ describe("EventHub", () => {
     const { client, inspected } = scriptedEngine([
       { items: [...connected(events.slice(0, 3)), { kind: "dropped", count: 2, reason: "not JSON" }] },
     ]);
-    hub = new EventHub(client);
+    hub = new EventHub(dockerOnly(client));
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     hub.start();
     const modes = { network: "container:abc", ipc: "container:abc", pid: "container:abc" };
@@ -186,7 +193,7 @@ describe("EventHub with the dockerode client, against a recorded stream served o
     const saved = process.env.DOCKER_HOST;
     process.env.DOCKER_HOST = `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      hub = new EventHub(new DockerodeClient(), { initialMs: 10, maxMs: 10 });
+      hub = new EventHub(dockerOnly(new DockerodeClient()), { initialMs: 10, maxMs: 10 });
       const l = listen(hub);
       await vi.waitFor(() => expect(l.containers()).toHaveLength(7));
       expect(l.containers()).toEqual(events.slice(0, 7).map((e) => `${e.action} ${e.name}`));

@@ -1,33 +1,25 @@
 import "server-only";
-import {
-  backoffDelay,
-  EventCursor,
-  EventHistory,
-  type Backoff,
-  type ContainerEvent,
-  type EngineFeed,
-  type LiveMessage,
-} from "@/lib/model/docker-events";
-import { explainEngineError, getDockerClient, type DockerClient } from "./docker";
+import { backoffDelay, EventHistory, type Backoff, type EngineFeed, type LiveMessage } from "@/lib/model/docker-events";
+import { getRuntimeRegistry } from "./runtimes/registry";
+import type { RuntimeAdapter, RuntimeChange } from "./runtimes/runtime";
 
 /**
- * The server's one follower of the Docker engine's `/events` stream, shared by every
- * browser that listens (GET /api/events). It starts with the first subscriber and then keeps
- * following: the history it gathers tells the pods' timelines.
+ * The server's one follower of every runtime's changes, shared by every browser that
+ * listens (GET /api/events). It starts with the first subscriber and then keeps following:
+ * the history it gathers tells the pods' timelines.
  *
- *   - It asks the engine first for every event the engine still buffers (its last 256), so a
- *     pod made shortly before the server started still has its story.
- *   - When the stream breaks (the engine restarted or went away), it reconnects with backoff
- *     and resumes with `since`, so nothing that happened meanwhile is missed; the cursor
- *     drops what the engine replays twice.
- *   - On `create` it reads the new container's modes (one bounded inspect): once it is
- *     removed, they tell which pod it had joined.
+ *   - One follower per runtime adapter (lib/server/runtimes/): Docker's event stream, the
+ *     CRI's bounded poll, Podman's event stream. Runtimes that appear later (a containerd
+ *     started after the server) are followed from the next `sync()`; one runtime down never
+ *     stops the others.
+ *   - When a runtime's feed breaks, it reconnects with backoff; the adapter resumes where
+ *     it was (Docker: `since`, the replayed events dropped by its cursor).
+ *   - Docker's events carry the engine's own event: it goes into the history, and on
+ *     `create` the new container's modes are read (one bounded inspect): once it is removed,
+ *     they tell which pod it had joined.
  */
 
-/** `since` of the very first request: 1970-01-01T00:00:01Z, i.e. everything the engine still buffers. */
-const REPLAY_ALL = "1000000000";
-
-/** Reconnecting to the engine: 0.5 s, 1 s, 2 s, … at most 30 s. */
+/** Reconnecting to a runtime: 0.5 s, 1 s, 2 s, … at most 30 s. */
 const ENGINE_BACKOFF: Backoff = { initialMs: 500, maxMs: 30_000 };
 
 /** One open stream to a browser: its messages, and how to end it when the server shuts down. */
@@ -36,22 +28,28 @@ export interface Subscriber {
   end(): void;
 }
 
+interface Follower {
+  runtime: RuntimeAdapter;
+  feed: EngineFeed;
+  stop: AbortController;
+}
+
 export class EventHub {
   readonly history = new EventHistory();
-  private readonly cursor = new EventCursor();
   private readonly listeners = new Set<Subscriber>();
   private readonly stop = new AbortController();
-  private feed: EngineFeed = { state: "connecting" };
+  private readonly followers = new Map<string, Follower>();
   private running = false;
-  /** Lines of the engine stream that could not be used, since start. */
+  /** Lines of the runtimes' event streams that could not be used, since start. */
   dropped = 0;
 
   constructor(
-    private readonly docker: Pick<DockerClient, "endpoint" | "events" | "inspectContainer">,
+    /** The runtimes to follow, asked again at each sync(). */
+    private readonly runtimes: () => readonly RuntimeAdapter[],
     private readonly backoff: Backoff = ENGINE_BACKOFF,
   ) {}
 
-  /** Listen to container events and feed changes; returns the unsubscribe function. Starts following. */
+  /** Listen to container changes and feed states; returns the unsubscribe function. Starts following. */
   subscribe(subscriber: Subscriber): () => void {
     if (this.stop.signal.aborted) {
       subscriber.end();
@@ -59,7 +57,7 @@ export class EventHub {
     }
     this.listeners.add(subscriber);
     this.start();
-    this.deliver(subscriber, { type: "feed", feed: this.feed, subscribers: this.listeners.size });
+    for (const f of this.followers.values()) this.deliver(subscriber, this.feedMessage(f));
     return () => {
       this.listeners.delete(subscriber);
     };
@@ -70,65 +68,98 @@ export class EventHub {
     return this.stop.signal.aborted;
   }
 
-  /** Start following the engine (idempotent). */
+  /** True while every runtime's changes are followed: then nothing can change unseen. */
+  get allFollowing(): boolean {
+    return this.followers.size > 0 && [...this.followers.values()].every((f) => f.feed.state === "following");
+  }
+
+  /** Start following (idempotent), and follow the runtimes found since. */
   start(): void {
-    if (this.running) return;
     this.running = true;
-    void this.follow();
+    this.sync();
+  }
+
+  /** Follow every runtime the registry lists now; stop following those it no longer lists. */
+  sync(): void {
+    if (!this.running || this.stop.signal.aborted) return;
+    const current = this.runtimes();
+    const ids = new Set(current.map((r) => r.id));
+    for (const [id, f] of this.followers) {
+      if (!ids.has(id)) {
+        f.stop.abort();
+        this.followers.delete(id);
+      }
+    }
+    for (const runtime of current) {
+      if (this.followers.has(runtime.id)) continue;
+      const f: Follower = { runtime, feed: { state: "connecting" }, stop: new AbortController() };
+      this.followers.set(runtime.id, f);
+      void this.follow(f);
+    }
   }
 
   /** Stop following for good and end every subscriber's stream (server shutdown; tests). */
   shutdown(): void {
     this.stop.abort();
+    for (const f of this.followers.values()) f.stop.abort();
     const ending = [...this.listeners];
     this.listeners.clear();
     for (const subscriber of ending) subscriber.end();
   }
 
-  private async follow(): Promise<void> {
-    const signal = this.stop.signal;
+  private async follow(f: Follower): Promise<void> {
+    const signal = AbortSignal.any([this.stop.signal, f.stop.signal]);
     let failures = 0;
     while (!signal.aborted) {
-      let reason = "the engine closed the event stream";
+      let reason = `${f.runtime.endpoint} closed the stream of changes`;
       try {
-        for await (const item of this.docker.events({ since: this.cursor.resumeFrom() ?? REPLAY_ALL, signal })) {
+        for await (const item of f.runtime.changes(signal)) {
           if (item.kind === "connected") {
             failures = 0;
-            this.setFeed({ state: "following" });
+            this.setFeed(f, { state: "following" });
           } else if (item.kind === "dropped") {
             this.dropped += item.count;
-            console.warn(`pod-anatomy: dropped ${item.count} line(s) of the engine's event stream: ${item.reason} (${this.dropped} in all)`);
-          } else if (this.cursor.accept(item.event)) {
-            this.receive(item.event);
+            console.warn(`pod-anatomy: dropped ${item.count} line(s) of ${f.runtime.id}'s event stream: ${item.reason} (${this.dropped} in all)`);
+          } else {
+            this.receive(f.runtime, item);
           }
         }
       } catch (err) {
         if (signal.aborted) break;
-        reason = explainEngineError(err, this.docker.endpoint).message;
+        reason = f.runtime.explain(err).message;
       }
       if (signal.aborted) break;
       failures++;
       const retryInMs = backoffDelay(failures, this.backoff);
-      this.setFeed({ state: "reconnecting", failures, retryInMs, reason });
+      this.setFeed(f, { state: "reconnecting", failures, retryInMs, reason });
       await sleep(retryInMs, signal);
     }
   }
 
-  private receive(event: ContainerEvent): void {
+  private receive(runtime: RuntimeAdapter, change: Extract<RuntimeChange, { kind: "changed" }>): void {
+    const { event } = change;
+    if (!event) {
+      this.broadcast({ type: "runtime", runtime: runtime.id, containerId: change.containerId, action: change.action });
+      return;
+    }
     this.history.add(event);
-    if (event.action === "create") {
+    if (event.action === "create" && runtime.joinModes) {
       // Read its modes while it exists; a container already gone keeps none.
-      this.docker.inspectContainer(event.containerId).then(
-        (facts) => facts && this.history.setModes(event.containerId, { network: facts.networkMode, ipc: facts.ipcMode, pid: facts.pidMode }),
+      runtime.joinModes(event.containerId).then(
+        (modes) => modes && this.history.setModes(event.containerId, modes),
         () => undefined,
       );
     }
     this.broadcast({ type: "container", event });
   }
 
-  private setFeed(feed: EngineFeed): void {
-    this.feed = feed;
-    this.broadcast({ type: "feed", feed, subscribers: this.listeners.size });
+  private feedMessage(f: Follower): LiveMessage {
+    return { type: "feed", runtime: f.runtime.id, feed: f.feed, subscribers: this.listeners.size };
+  }
+
+  private setFeed(f: Follower, feed: EngineFeed): void {
+    f.feed = feed;
+    this.broadcast(this.feedMessage(f));
   }
 
   private broadcast(message: LiveMessage): void {
@@ -161,7 +192,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export function getEventHub(): EventHub {
   const g = globalThis as { __podAnatomyEventHub?: EventHub };
   if (!g.__podAnatomyEventHub) {
-    const hub = new EventHub(getDockerClient());
+    const hub = new EventHub(() => getRuntimeRegistry().list());
     // On SIGINT/SIGTERM `next start` stops listening and waits for every open response to
     // end; an event stream never would. End them, so the server can exit (unless the app
     // handles signals itself: NEXT_MANUAL_SIG_HANDLE).

@@ -6,7 +6,7 @@ import type { PodTimeline } from "@/lib/model/docker-events";
 import type { CatalogueEntryId } from "@/lib/model/catalogue";
 import { PullsResponseSchema, type PullsResponse } from "@/lib/model/pull-progress";
 import type { ImageChoice, OrphanResult, PodSpec, ProbeRequest, ProbeResult } from "@/lib/model/pod-spec";
-import type { Snapshot } from "@/lib/model/types";
+import type { RuntimeKind, Snapshot } from "@/lib/model/types";
 import { TOKEN_HEADER } from "@/lib/security/request-checks";
 
 
@@ -32,12 +32,9 @@ export const fetchSnapshot = (url: string): Promise<Snapshot> => fetch(url, { ca
 /** GET /api/pods/ID/timeline (the SWR key is the URL). */
 export const fetchTimeline = (url: string): Promise<PodTimeline> => fetch(url, { cache: "no-store" }).then((r) => parse<PodTimeline>(r));
 
-export function createDemoPod(token: string): Promise<{ pod: { name: string } }> {
-  return fetch("/api/pods", {
-    method: "POST",
-    headers: { "content-type": "application/json", [TOKEN_HEADER]: token },
-    body: JSON.stringify({ sample: "ghost-behind-nginx" }),
-  }).then((r) => parse(r));
+/** POST /api/pods: the demo pod, on one runtime (Docker, the CRI, Podman). */
+export function createDemoPod(token: string, runtime: RuntimeKind = "docker"): Promise<{ pod: { name: string }; runtime: string }> {
+  return postJson(token, "/api/pods", { sample: "ghost-behind-nginx", runtime });
 }
 
 export function deletePod(token: string, name: string): Promise<{ removed: string[] }> {
@@ -58,8 +55,10 @@ export interface CreatedPods {
   pods: { name: string; containers: { id: string; name: string; kind: string; image: string }[] }[];
 }
 
-export const createCatalogueEntry = (token: string, entry: CatalogueEntryId) => postJson<CreatedPods>(token, "/api/catalogue", { entry });
-export const createFromBuilder = (token: string, spec: PodSpec) => postJson<CreatedPods>(token, "/api/builder", spec);
+export const createCatalogueEntry = (token: string, entry: CatalogueEntryId, runtime: RuntimeKind = "docker") =>
+  postJson<CreatedPods>(token, "/api/catalogue", { entry, runtime });
+export const createFromBuilder = (token: string, spec: PodSpec, runtime: RuntimeKind = "docker") =>
+  postJson<CreatedPods>(token, `/api/builder?runtime=${runtime}`, spec);
 export const runProbe = (token: string, pod: string, req: ProbeRequest) =>
   postJson<ProbeResult>(token, `/api/pods/${encodeURIComponent(pod)}/probes`, req);
 export const makeOrphan = (token: string, pod: string, container: string) =>

@@ -1,6 +1,7 @@
 /**
  * The live snapshot, in the browser. Container changes come from the server's event stream
- * (GET /api/events, server-sent events): each one revalidates the snapshot (and any open
+ * (GET /api/events, server-sent events: Docker's `container` events, the other runtimes'
+ * `runtime` changes): each one revalidates the snapshot (and any open
  * timeline) at once, so a container started, stopped or killed in a terminal shows within
  * a second — the server follows the engine's events, nobody polls it. The periodic refresh
  * stays, for what has no events: procfs and cgroup usage (every REFRESH_MS, 2 s or more).
@@ -101,10 +102,18 @@ export function useLiveSnapshot() {
       es.addEventListener("container", (e) => {
         if (parseLiveMessage("container", (e as MessageEvent<string>).data)) void revalidate();
       });
+      es.addEventListener("runtime", (e) => {
+        if (parseLiveMessage("runtime", (e as MessageEvent<string>).data)) void revalidate();
+      });
       es.addEventListener("feed", (e) => {
         const message = parseLiveMessage("feed", (e as MessageEvent<string>).data);
         if (message?.type !== "feed") return;
         const nowFollowing = message.feed.state === "following";
+        if (message.runtime !== "docker") {
+          // Another runtime's feed (the CRI's poll, Podman's events): catch up when it is back.
+          if (nowFollowing) void revalidate();
+          return;
+        }
         if (nowFollowing && !following) void revalidate();
         following = nowFollowing;
         setFeed(message.feed);

@@ -1,7 +1,8 @@
 import "server-only";
 import type { CatalogueEntryId } from "@/lib/model/catalogue";
 import type { ImageChoice, PlannedKind, PodSpec } from "@/lib/model/pod-spec";
-import type { ContainerFacts, RuntimeKind, RuntimeStatus } from "@/lib/model/types";
+import type { ContainerEvent, JoinModes } from "@/lib/model/docker-events";
+import type { ContainerFacts, RuntimeFailure, RuntimeKind, RuntimeStatus } from "@/lib/model/types";
 
 /**
  * One container runtime, as Pod Anatomy uses it: the small interface every runtime adapter
@@ -43,13 +44,22 @@ export interface RuntimeAdapter {
    */
   changes(signal: AbortSignal): AsyncIterable<RuntimeChange>;
 
+  /** Why a call failed, in the runtime's terms: the reason, what happened, what to do. */
+  explain(err: unknown): { reason: RuntimeFailure; message: string; hint: string };
+
+  /** How a just-created container joined others' namespaces (Docker's `container:` modes), for its pod's timeline. */
+  joinModes?(containerId: string): Promise<JoinModes | null>;
+
   /** Creating and removing pods; absent where Pod Anatomy only reads (a nested node's runtime). */
   readonly pods?: PodOperations;
 }
 
 export type RuntimeChange =
   | { kind: "connected" }
-  | { kind: "changed"; containerId: string; action: string };
+  /** `event`: the engine's own event, where it has an event stream of that shape (Docker): it feeds the pods' timelines. */
+  | { kind: "changed"; containerId: string; action: string; event?: ContainerEvent }
+  /** Lines of an event stream that could not be used. */
+  | { kind: "dropped"; count: number; reason: string };
 
 /** One container created for a pod. */
 export interface CreatedContainer {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ContainerFacts } from "@/lib/model/types";
 import { containerFacts } from "@/test/support/model-builders";
 import type { DockerClient } from "./docker";
-import { InspectCache } from "./snapshot";
+import { InspectCache } from "./inspect-cache";
 
 /**
  * An engine in memory that counts what it is asked: only the three calls InspectCache makes.
