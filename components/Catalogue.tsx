@@ -11,11 +11,14 @@ import {
   type CatalogueEntry,
 } from "@/lib/model/catalogue";
 import { SPEC_NAMESPACES, type OrphanResult } from "@/lib/model/pod-spec";
-import { LABEL_ROLE, type Container, type Pod, type Snapshot } from "@/lib/model/types";
+import { LABEL_ROLE, type Container, type Pod, type RuntimeKind, type Snapshot } from "@/lib/model/types";
 import { ApiError, createCatalogueEntry, deletePod, makeOrphan } from "@/lib/view/api-client";
 import { formatBytes, formatLimit } from "@/lib/view/format";
+import { chosenRuntime, creatableRuntimes } from "@/lib/view/runtimes";
 import { useLiveSnapshot } from "@/lib/view/use-live-snapshot";
 import Probes from "./Probes";
+import RuntimeFaults from "./RuntimeFaults";
+import RuntimePicker from "./RuntimePicker";
 import PullProgress from "./PullProgress";
 
 type Notice = { kind: "info" | "error"; text: string } | null;
@@ -33,7 +36,9 @@ export default function Catalogue({ token }: { token: string }) {
   const { data, mutate } = useLiveSnapshot();
   const [busy, setBusy] = useState<string | null>(null);
   const [notices, setNotices] = useState<Record<string, Notice>>({});
-  const engineOk = data?.engine.state === "ok";
+  const creatable = creatableRuntimes(data);
+  const [wantedRuntime, setWantedRuntime] = useState<RuntimeKind | null>(null);
+  const runtime = chosenRuntime(creatable, wantedRuntime);
 
   async function act(key: string, entry: string, fn: () => Promise<string>) {
     setBusy(key);
@@ -51,11 +56,14 @@ export default function Catalogue({ token }: { token: string }) {
 
   return (
     <div className="flex flex-col gap-4">
-      {data?.engine.state === "unreachable" && (
+      {data && runtime === null && (
         <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-4 py-2 text-sm text-red-900">
-          {data.engine.message} {data.engine.hint}
+          No runtime answers, so no pod can be made.{" "}
+          {data.engine.state === "unreachable" && `${data.engine.message} ${data.engine.hint}`}
         </p>
       )}
+      {data && <RuntimeFaults runtimes={data.runtimes} />}
+      <RuntimePicker choices={creatable} value={runtime} onChange={setWantedRuntime} />
       {CATALOGUE.map((entry) => (
         <EntryCard
           key={entry.id}
@@ -63,12 +71,12 @@ export default function Catalogue({ token }: { token: string }) {
           snapshot={data ?? null}
           token={token}
           busy={busy}
-          canCreate={engineOk}
+          canCreate={runtime !== null}
           notice={notices[entry.id] ?? null}
           onCreate={() =>
             act(`create:${entry.id}`, entry.id, async () => {
-              const { pods } = await createCatalogueEntry(token, entry.id);
-              return `Created ${pods.map((p) => p.name).join(" and ")}.`;
+              const { pods } = await createCatalogueEntry(token, entry.id, runtime ?? "docker");
+              return `Created ${pods.map((p) => p.name).join(" and ")} on ${creatable.find((r) => r.kind === runtime)?.name ?? "Docker"}.`;
             })
           }
           onDelete={(pods) =>

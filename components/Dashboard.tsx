@@ -12,6 +12,7 @@ import ContainerDetails from "./ContainerDetails";
 import Timeline from "./Timeline";
 import EngineBanner from "./EngineBanner";
 import RuntimeFaults from "./RuntimeFaults";
+import RuntimePicker from "./RuntimePicker";
 import HostPanel from "./HostPanel";
 import NamespaceLegend from "./NamespaceLegend";
 import CgroupTree from "./CgroupTree";
@@ -92,23 +93,7 @@ export default function Dashboard({ token }: { token: string }) {
         </div>
         {data && <HostSummary snapshot={data} />}
         <ConnectionIndicator connection={connection} />
-        {creatable.length > 1 && (
-          <label data-control className="flex items-center gap-1 text-sm">
-            on
-            <select
-              aria-label="Runtime for new pods"
-              value={runtime ?? ""}
-              onChange={(e) => setWantedRuntime(e.target.value as RuntimeKind)}
-              className="rounded border border-slate-300 px-1 py-1"
-            >
-              {creatable.map((r) => (
-                <option key={r.id} value={r.kind}>
-                  {r.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
+        <RuntimePicker choices={creatable} value={runtime} onChange={setWantedRuntime} />
         <button
           type="button"
           data-control

@@ -18,12 +18,21 @@ export interface SnapshotSources {
   scanner: ParallelProcScanner;
 }
 
-/** One runtime's status and containers: none when it cannot be asked (its status says why). */
+/**
+ * One runtime's status and containers: none when it cannot be asked (its status says why).
+ * The list is asked at once, beside the status; a runtime whose status fails is not waited
+ * for further (its list settles in the background), so a hung one shows as such within 2 s.
+ */
 async function readRuntime(runtime: RuntimeAdapter): Promise<{ status: RuntimeStatus; containers: ContainerFacts[] }> {
-  const [status, containers] = await Promise.all([runtime.status(), runtime.containers().catch((err: unknown) => ({ failed: err }))]);
+  const listing = runtime.containers().then(
+    (containers) => ({ containers }),
+    (err: unknown) => ({ failed: err }),
+  );
+  const status = await runtime.status();
   if (status.state !== "ok") return { status, containers: [] };
-  if ("failed" in containers) return { status: runtimeUnreachable(status, runtime.explain(containers.failed)), containers: [] };
-  return { status, containers };
+  const answer = await listing;
+  if ("failed" in answer) return { status: runtimeUnreachable(status, runtime.explain(answer.failed)), containers: [] };
+  return { status, containers: answer.containers };
 }
 
 /** Every runtime's answer: their statuses, and their containers (a container two runtimes report is kept once). */
