@@ -1,13 +1,8 @@
 import "server-only";
-import {
-  backoffDelay,
-  EventCursor,
-  EventHistory,
-  type Backoff,
-  type ContainerEvent,
-  type EngineFeed,
-  type LiveMessage,
-} from "@/lib/model/docker-events";
+import { backoffDelay, type Backoff } from "@/lib/model/backoff";
+import { EventCursor, type ContainerEvent } from "@/lib/model/engine-events";
+import { EventHistory } from "@/lib/model/event-history";
+import type { EngineFeed, LiveMessage } from "@/lib/model/live-messages";
 import { explainEngineError, getDockerClient, type DockerClient } from "./docker";
 
 /**
