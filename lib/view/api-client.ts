@@ -5,7 +5,8 @@
 import type { PodTimeline } from "@/lib/model/pod-timeline";
 import type { CatalogueEntryId } from "@/lib/model/catalogue";
 import { PullsResponseSchema, type PullsResponse } from "@/lib/model/pull-progress";
-import type { ImageChoice, OrphanResult, PodSpec, ProbeRequest, ProbeResult } from "@/lib/model/pod-spec";
+import type { OrphanResult, ProbeRequest, ProbeResult } from "@/lib/model/pod-probes";
+import type { ImageChoice, PodSpec } from "@/lib/model/pod-spec";
 import type { Snapshot } from "@/lib/model/types";
 import { TOKEN_HEADER } from "@/lib/security/request-checks";
 

@@ -1,6 +1,7 @@
 import "server-only";
 import type { CatalogueEntryId } from "@/lib/model/catalogue";
-import type { ImageChoice, PlannedKind, PodSpec } from "@/lib/model/pod-spec";
+import type { PlannedKind } from "@/lib/model/pod-plan";
+import type { ImageChoice, PodSpec } from "@/lib/model/pod-spec";
 import type { ContainerFacts, RuntimeKind, RuntimeStatus } from "@/lib/model/types";
 
 /**
