@@ -10,7 +10,8 @@ import {
   sharingOf,
   type CatalogueEntry,
 } from "@/lib/model/catalogue";
-import { SPEC_NAMESPACES, type OrphanResult } from "@/lib/model/pod-spec";
+import type { OrphanResult } from "@/lib/model/pod-probes";
+import { SPEC_NAMESPACES } from "@/lib/model/pod-spec";
 import { LABEL_ROLE, type Container, type Pod, type RuntimeKind, type Snapshot } from "@/lib/model/types";
 import { ApiError, createCatalogueEntry, deletePod, makeOrphan } from "@/lib/view/api-client";
 import { formatBytes, formatLimit } from "@/lib/view/format";

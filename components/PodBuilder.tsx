@@ -2,25 +2,10 @@
 
 import { useMemo, useState } from "react";
 import useSWR from "swr";
-import {
-  COMMAND_PRESET_IDS,
-  COMMAND_PRESETS,
-  dockerRunScript,
-  HOST_WARNING,
-  imageIssues,
-  kubernetesYaml,
-  NAMESPACE_CHOICES,
-  planPod,
-  SPEC_NAMESPACES,
-  specIssues,
-  UTS_EXPLANATION,
-  type CommandPreset,
-  type FieldIssue,
-  type ImageChoice,
-  type NamespaceChoice,
-  type PodContainer,
-  type PodSpec,
-} from "@/lib/model/pod-spec";
+import { dockerRunScript } from "@/lib/model/docker-run-script";
+import { kubernetesYaml } from "@/lib/model/kubernetes-yaml";
+import { planPod } from "@/lib/model/pod-plan";
+import { COMMAND_PRESET_IDS, COMMAND_PRESETS, HOST_WARNING, imageIssues, NAMESPACE_CHOICES, SPEC_NAMESPACES, specIssues, UTS_EXPLANATION, type CommandPreset, type FieldIssue, type ImageChoice, type NamespaceChoice, type PodContainer, type PodSpec } from "@/lib/model/pod-spec";
 import { ApiError, createFromBuilder, fetchImageChoices } from "@/lib/view/api-client";
 
 /**

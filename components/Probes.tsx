@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { PROBE_KINDS, PROBE_LABELS, type ProbeKind, type ProbeResult } from "@/lib/model/pod-spec";
+import { PROBE_KINDS, PROBE_LABELS, type ProbeKind, type ProbeResult } from "@/lib/model/pod-probes";
 import type { Container } from "@/lib/model/types";
 import { ApiError, runProbe } from "@/lib/view/api-client";
 

@@ -8,7 +8,7 @@
  */
 import { useState } from "react";
 import useSWR from "swr";
-import type { PodTimeline, TimelineStep } from "@/lib/model/docker-events";
+import type { PodTimeline, TimelineStep } from "@/lib/model/pod-timeline";
 import { ApiError, fetchTimeline } from "@/lib/view/api-client";
 import { NAMESPACE_COLORS } from "@/lib/view/namespace-colors";
 import { timelineKey } from "@/lib/view/use-live-snapshot";

@@ -10,7 +10,8 @@ import {
   type CatalogueImageRole,
   type ResolvedImageRef,
 } from "./catalogue";
-import { imageIssues, planPod, specIssues, type ImageChoice } from "./pod-spec";
+import { planPod } from "./pod-plan";
+import { imageIssues, specIssues, type ImageChoice } from "./pod-spec";
 import type { Container, Pod, Process } from "./types";
 import * as build from "@/test/support/model-builders";
 

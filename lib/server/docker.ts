@@ -2,7 +2,7 @@ import "server-only";
 import { Writable } from "node:stream";
 import Docker from "dockerode";
 import type { ContainerInspectInfo } from "dockerode";
-import { CONTAINER_ACTIONS, parseEngineEventLine, sinceParam, type ContainerEvent } from "@/lib/model/docker-events";
+import { CONTAINER_ACTIONS, parseEngineEventLine, sinceParam, type ContainerEvent } from "@/lib/model/engine-events";
 import { NdjsonSplitter, type SplitResult } from "@/lib/model/ndjson";
 import { parsePullMessage, type PullMessage } from "@/lib/model/pull-progress";
 import type { ContainerFacts, EngineFailure, PortBinding } from "@/lib/model/types";

@@ -1,5 +1,7 @@
 import "server-only";
-import { backoffDelay, EventHistory, type Backoff, type EngineFeed, type LiveMessage } from "@/lib/model/docker-events";
+import { backoffDelay, type Backoff } from "@/lib/model/backoff";
+import { EventHistory } from "@/lib/model/event-history";
+import type { EngineFeed, LiveMessage } from "@/lib/model/live-messages";
 import { getRuntimeRegistry } from "./runtimes/registry";
 import type { RuntimeAdapter, RuntimeChange } from "./runtimes/runtime";
 

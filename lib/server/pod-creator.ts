@@ -1,7 +1,8 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { NextResponse } from "next/server";
-import { imageIssues, planPod, specIssues, type FieldIssue, type ImageChoice, type PlannedContainer, type PlannedKind, type PodSpec } from "@/lib/model/pod-spec";
+import { planPod, type PlannedContainer, type PlannedKind } from "@/lib/model/pod-plan";
+import { imageIssues, specIssues, type FieldIssue, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
 import { catalogueEntry, type CatalogueEntryId, type CatalogueImageRole, type ResolvedImageRef } from "@/lib/model/catalogue";
 import { LABEL_RUN, type ImageSource } from "@/lib/model/types";
 import { deletePod, isPortInUse, listPodContainers, PortInUseError } from "./pods";

@@ -1,5 +1,5 @@
 import "server-only";
-import { ORPHAN_ARGV, probeArgv, type OrphanResult, type ProbeRequest, type ProbeResult } from "@/lib/model/pod-spec";
+import { ORPHAN_ARGV, probeArgv, type OrphanResult, type ProbeRequest, type ProbeResult } from "@/lib/model/pod-probes";
 import type { ContainerFacts } from "@/lib/model/types";
 import { listPodContainers } from "./pods";
 import type { DockerClient } from "./docker";

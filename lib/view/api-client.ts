@@ -2,10 +2,11 @@
  * The browser's side of the API: the snapshot fetcher for SWR and the calls that change
  * things (they carry the launch token; the browser adds Origin and Sec-Fetch-Site).
  */
-import type { PodTimeline } from "@/lib/model/docker-events";
+import type { PodTimeline } from "@/lib/model/pod-timeline";
 import type { CatalogueEntryId } from "@/lib/model/catalogue";
 import { PullsResponseSchema, type PullsResponse } from "@/lib/model/pull-progress";
-import type { ImageChoice, OrphanResult, PodSpec, ProbeRequest, ProbeResult } from "@/lib/model/pod-spec";
+import type { OrphanResult, ProbeRequest, ProbeResult } from "@/lib/model/pod-probes";
+import type { ImageChoice, PodSpec } from "@/lib/model/pod-spec";
 import type { RuntimeKind, Snapshot } from "@/lib/model/types";
 import { TOKEN_HEADER } from "@/lib/security/request-checks";
 

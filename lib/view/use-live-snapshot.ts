@@ -12,7 +12,8 @@
  */
 import { useEffect, useState } from "react";
 import useSWR, { useSWRConfig } from "swr";
-import { backoffDelay, parseLiveMessage, type Backoff, type EngineFeed } from "@/lib/model/docker-events";
+import { backoffDelay, type Backoff } from "@/lib/model/backoff";
+import { parseLiveMessage, type EngineFeed } from "@/lib/model/live-messages";
 import type { Snapshot } from "@/lib/model/types";
 import { fetchSnapshot } from "./api-client";
 

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { catalogueEntry, type CatalogueImageRole, type ResolvedImageRef } from "@/lib/model/catalogue";
-import { dockerRunArgs, planPod } from "@/lib/model/pod-spec";
+import { dockerRunArgs } from "@/lib/model/docker-run-script";
+import { planPod } from "@/lib/model/pod-plan";
 import { LABEL_RUN } from "@/lib/model/types";
 import type { DockerClient } from "@/lib/server/docker";
 import { resolveImage } from "@/lib/server/images";

@@ -6,7 +6,9 @@
  */
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dockerRunScript, planPod, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
+import { dockerRunScript } from "@/lib/model/docker-run-script";
+import { planPod } from "@/lib/model/pod-plan";
+import type { ImageChoice, PodSpec } from "@/lib/model/pod-spec";
 import { LABEL_POD, LABEL_RUN, NAMESPACE_TYPES } from "@/lib/model/types";
 import { BASE_URL, dockerIdsWithLabel, fetchToken, getSnapshot, pageHeaders, rawRequest, removeByLabel } from "../support/api";
 import { cgroupFile, dockerInspect, kernelInode } from "../support/kernel";

@@ -6,7 +6,7 @@
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podStatus, podZombies } from "@/lib/model/catalogue";
-import type { OrphanResult, ProbeResult } from "@/lib/model/pod-spec";
+import type { OrphanResult, ProbeResult } from "@/lib/model/pod-probes";
 import { LABEL_POD, LABEL_RUN, type Container, type Pod, type Snapshot } from "@/lib/model/types";
 import { deletePod, dockerIdsWithLabel, fetchToken, getSnapshot, pageHeaders, rawRequest, removeByLabel } from "../support/api";
 import { cgroupFile, dockerInspect, kernelInode, mountAt } from "../support/kernel";

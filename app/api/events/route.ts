@@ -1,4 +1,4 @@
-import { toSseFrame } from "@/lib/model/docker-events";
+import { toSseFrame } from "@/lib/model/live-messages";
 import { getEventHub } from "@/lib/server/event-hub";
 import { jsonError } from "@/lib/server/http";
 

@@ -1,6 +1,7 @@
 import "server-only";
 import type { CatalogueEntryId } from "@/lib/model/catalogue";
-import { EventCursor, type JoinModes } from "@/lib/model/docker-events";
+import { EventCursor } from "@/lib/model/engine-events";
+import type { JoinModes } from "@/lib/model/event-history";
 import type { PodSpec } from "@/lib/model/pod-spec";
 import { runtimeOk, runtimeUnreachable } from "@/lib/model/runtime-status";
 import type { ContainerFacts, RuntimeStatus } from "@/lib/model/types";

@@ -1,7 +1,9 @@
 import "server-only";
 import type { CatalogueEntryId } from "@/lib/model/catalogue";
-import type { ImageChoice, PlannedKind, PodSpec } from "@/lib/model/pod-spec";
-import type { ContainerEvent, JoinModes } from "@/lib/model/docker-events";
+import type { ContainerEvent } from "@/lib/model/engine-events";
+import type { JoinModes } from "@/lib/model/event-history";
+import type { PlannedKind } from "@/lib/model/pod-plan";
+import type { ImageChoice, PodSpec } from "@/lib/model/pod-spec";
 import type { ContainerFacts, RuntimeFailure, RuntimeKind, RuntimeStatus } from "@/lib/model/types";
 
 /**

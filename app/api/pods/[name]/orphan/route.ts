@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { OrphanRequest } from "@/lib/model/pod-spec";
+import { OrphanRequest } from "@/lib/model/pod-probes";
 import { handlePodExec } from "@/lib/server/pod-route";
 import { makeOrphan } from "@/lib/server/probes";
 

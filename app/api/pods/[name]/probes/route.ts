@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { ProbeRequest } from "@/lib/model/pod-spec";
+import { ProbeRequest } from "@/lib/model/pod-probes";
 import { handlePodExec } from "@/lib/server/pod-route";
 import { runProbe } from "@/lib/server/probes";
 

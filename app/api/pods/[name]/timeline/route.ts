@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { buildTimeline } from "@/lib/model/docker-events";
+import { buildTimeline } from "@/lib/model/pod-timeline";
 import { getEventHub } from "@/lib/server/event-hub";
 import { jsonError } from "@/lib/server/http";
 import { takeSnapshot } from "@/lib/server/snapshot";

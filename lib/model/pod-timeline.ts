@@ -1,0 +1,284 @@
+/**
+ * A pod's timeline: its story step by step, told from the engine's events (the server's
+ * history) and the kernel's namespaces (the snapshot). Pure: no I/O.
+ */
+import { compareTimeNano, type ContainerEvent } from "./engine-events";
+import type { ContainerRecord, JoinModes } from "./event-history";
+import { LABEL_POD, type Container, type NamespaceType, type Pod } from "./types";
+
+export type TimelineStepKind = "sandbox-created" | "namespaces-created" | "created" | "joined" | "started" | "exited" | "removed";
+
+/** A namespace a step is about: its type, and `type:[inode]` when the kernel still shows it. */
+export interface TimelineNamespace {
+  type: NamespaceType;
+  /** As readlink /proc/PID/ns/TYPE shows it, e.g. "net:[4026532296]"; null when no longer readable. */
+  id: string | null;
+}
+
+export interface TimelineStep {
+  /** Stable: `<containerId>/<kind>/<timeNano>`. */
+  id: string;
+  kind: TimelineStepKind;
+  containerId: string;
+  /** The container's name then (a removed container is no longer in the snapshot). */
+  containerName: string;
+  role: "sandbox" | "member";
+  /** From the engine's event: exact nanoseconds, and milliseconds. */
+  timeNano: string;
+  time: number;
+  title: string;
+  /** What happened, in a sentence or two a trainer can read out. */
+  detail: string;
+  namespaces: TimelineNamespace[];
+  /** On `exited`: the exit code; otherwise null. */
+  exitCode: number | null;
+  /** Where each fact comes from: the engine's event, HostConfig fields, /proc paths. */
+  sources: string[];
+}
+
+/** The wire format of GET /api/pods/ID/timeline. */
+export interface PodTimeline {
+  podId: string;
+  sandboxId: string;
+  /** In the order things happened (engine time). */
+  steps: TimelineStep[];
+  /**
+   * False when a container of the pod has no `create` event in the server's history (it was
+   * created before the engine's buffer of recent events, or before the history's bound).
+   */
+  complete: boolean;
+  /** Time (ms) of the oldest event the server still holds, or null when none. */
+  historyFrom: number | null;
+}
+
+/** The namespace types a sandbox brings into being and members join, in the order the story tells. */
+const POD_STORY_TYPES: NamespaceType[] = ["net", "ipc", "pid", "uts", "mnt", "cgroup"];
+const JOINABLE: { type: NamespaceType; mode: keyof JoinModes; field: string; what: string }[] = [
+  { type: "net", mode: "network", field: "HostConfig.NetworkMode", what: "localhost, interfaces and ports" },
+  { type: "ipc", mode: "ipc", field: "HostConfig.IpcMode", what: "System V IPC and POSIX message queues" },
+  { type: "pid", mode: "pid", field: "HostConfig.PidMode", what: "the process list (ps shows the sandbox's process as PID 1)" },
+];
+
+/** What a namespace of its own gives a member, in a few words. */
+const OWN_WHAT: Partial<Record<NamespaceType, string>> = {
+  net: "its own network",
+  ipc: "its own IPC objects",
+  pid: "its own process list",
+  uts: "its own hostname",
+  mnt: "its own filesystem",
+  cgroup: "its own view of the cgroup tree",
+};
+
+const SIGNALS: Record<number, string> = { 1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 15: "SIGTERM" };
+
+/** What an exit code says, as Docker reports it (128 + n: killed by signal n). */
+export function describeExit(code: number | null): string {
+  if (code === null) return "exit code unknown";
+  if (code === 0) return "exit code 0: it ended normally";
+  if (code > 128 && code < 160) {
+    const n = code - 128;
+    return `exit code ${code} = 128 + ${n}: killed by signal ${n}${SIGNALS[n] ? ` (${SIGNALS[n]})` : ""}`;
+  }
+  return `exit code ${code}: it failed`;
+}
+
+/** Does a `container:<ref>` mode name this container (full id, name, or an id prefix of 12 or more)? */
+function joins(mode: string, target: { id: string; name: string }): boolean {
+  if (!mode.startsWith("container:")) return false;
+  const ref = mode.slice("container:".length);
+  return ref === target.id || ref === target.name || (ref.length >= 12 && target.id.startsWith(ref));
+}
+
+export interface TimelineInput {
+  pod: Pod;
+  /** The current snapshot's containers: namespace inodes from the kernel, modes from the engine. */
+  containers: Container[];
+  /** The server's history of events. */
+  records: ContainerRecord[];
+  historyFrom: number | null;
+}
+
+/**
+ * A pod's story, step by step, from the engine's events and the kernel: the sandbox created,
+ * its start creating the pod's namespaces, each member created, joining the sandbox's
+ * net/ipc/pid, started, exited (with its exit code), removed.
+ *
+ * Members are the snapshot's, plus containers no longer there whose modes joined the sandbox
+ * or whose labels name the same pod (so a removed member's last steps are still told).
+ * Inodes are only attached to a container's latest start while it still runs: a restart
+ * makes new namespaces.
+ */
+export function buildTimeline({ pod, containers, records, historyFrom }: TimelineInput): PodTimeline {
+  const byId = new Map(containers.map((c) => [c.id, c]));
+  const recordOf = new Map(records.map((r) => [r.containerId, r]));
+  const sandbox = byId.get(pod.sandboxId);
+  const sandboxRecord = recordOf.get(pod.sandboxId);
+  const sandboxRef = { id: pod.sandboxId, name: sandbox?.name ?? sandboxRecord?.name ?? pod.sandboxId.slice(0, 12) };
+  const sandboxLabels = sandbox?.labels ?? sandboxRecord?.labels ?? {};
+
+  const sameLabelledPod = (labels: Record<string, string>) =>
+    (sandboxLabels[LABEL_POD] !== undefined && labels[LABEL_POD] === sandboxLabels[LABEL_POD]) ||
+    (sandboxLabels["io.kubernetes.pod.uid"] !== undefined && labels["io.kubernetes.pod.uid"] === sandboxLabels["io.kubernetes.pod.uid"]);
+  const modesOf = (id: string): JoinModes | null => {
+    const c = byId.get(id);
+    return c ? { network: c.modes.network, ipc: c.modes.ipc, pid: c.modes.pid } : (recordOf.get(id)?.modes ?? null);
+  };
+
+  const memberIds = new Set(pod.memberIds);
+  for (const r of records) {
+    if (r.containerId === pod.sandboxId || memberIds.has(r.containerId)) continue;
+    const modes = modesOf(r.containerId);
+    const joined = modes !== null && JOINABLE.some((j) => joins(modes[j.mode], sandboxRef));
+    if (joined || sameLabelledPod(r.labels)) memberIds.add(r.containerId);
+  }
+
+  const steps: TimelineStep[] = [];
+  const ids = [pod.sandboxId, ...memberIds];
+  let complete = true;
+  for (const id of ids) {
+    const events = recordOf.get(id)?.events ?? [];
+    if (!events.some((e) => e.action === "create")) complete = false;
+    const lastStart = events.findLastIndex((e) => e.action === "start");
+    events.forEach((e, i) => {
+      const live = i === lastStart ? byId.get(id) : undefined;
+      const running = live && live.pid !== null ? live : undefined;
+      steps.push(...(id === pod.sandboxId ? sandboxSteps(e, running, byId.get(id)) : memberSteps(e, running, modesOf(id), sandboxRef)));
+    });
+  }
+
+  const order = new Map(steps.map((s, i) => [s, i]));
+  steps.sort((a, b) => compareTimeNano(a.timeNano, b.timeNano) || order.get(a)! - order.get(b)!);
+  return { podId: pod.id, sandboxId: pod.sandboxId, steps, complete, historyFrom };
+}
+
+function step(e: ContainerEvent, role: TimelineStep["role"], kind: TimelineStepKind, rest: Pick<TimelineStep, "title" | "detail"> & Partial<TimelineStep>): TimelineStep {
+  return {
+    id: `${e.containerId}/${kind}/${e.timeNano}`,
+    kind,
+    containerId: e.containerId,
+    containerName: e.name,
+    role,
+    timeNano: e.timeNano,
+    time: e.time,
+    namespaces: [],
+    exitCode: null,
+    sources: [`docker events: container ${e.action}`],
+    ...rest,
+  };
+}
+
+function kernelNamespace(c: Container, type: NamespaceType): { ns: TimelineNamespace; source: string } {
+  const inode = c.namespaces[type];
+  return { ns: { type, id: inode === undefined ? null : `${type}:[${inode}]` }, source: `/proc/${c.pid}/ns/${type}` };
+}
+
+const list = (types: NamespaceType[]) => types.join(", ");
+
+/** Exit and removal read the same for sandboxes and members. */
+function endSteps(e: ContainerEvent, role: TimelineStep["role"]): TimelineStep[] {
+  if (e.action === "die") {
+    const after =
+      role === "sandbox"
+        ? " The pod's namespaces live on only while some process is still in them."
+        : " The sandbox and its namespaces are not affected.";
+    return [step(e, role, "exited", { title: `${e.name} exited`, detail: `Its init process ended: ${describeExit(e.exitCode)}.${after}`, exitCode: e.exitCode })];
+  }
+  if (e.action === "destroy") {
+    return [step(e, role, "removed", { title: `${e.name} removed`, detail: "The engine deleted the container: its filesystem layer and its record are gone." })];
+  }
+  return [];
+}
+
+function sandboxSteps(e: ContainerEvent, running: Container | undefined, current: Container | undefined): TimelineStep[] {
+  if (e.action === "create") {
+    return [
+      step(e, "sandbox", "sandbox-created", {
+        title: `Sandbox ${e.name} created`,
+        detail: `The engine created the pod's infra ("pause") container from ${e.image}. Nothing runs yet: no process, no namespaces.`,
+      }),
+    ];
+  }
+  if (e.action === "start") {
+    let namespaces: TimelineNamespace[];
+    const sources = [`docker events: container start`];
+    if (running) {
+      const types = POD_STORY_TYPES.filter((t) => running.own.includes(t));
+      const read = types.map((t) => kernelNamespace(running, t));
+      namespaces = read.map((r) => r.ns);
+      sources.push(...read.map((r) => r.source));
+    } else {
+      // No longer running (or restarted since): which namespaces were new follows from its modes.
+      const m = current?.modes;
+      const isNew = (mode: string) => mode !== "host" && !mode.startsWith("container:");
+      const types: NamespaceType[] = m
+        ? [
+            ...(isNew(m.network) ? (["net"] as const) : []),
+            ...(isNew(m.ipc) ? (["ipc"] as const) : []),
+            ...(isNew(m.pid) ? (["pid"] as const) : []),
+            ...(m.uts !== "host" ? (["uts"] as const) : []),
+            "mnt",
+          ]
+        : [];
+      namespaces = types.map((type) => ({ type, id: null }));
+      if (m) sources.push("HostConfig.NetworkMode, IpcMode, PidMode, UTSMode");
+    }
+    const types = namespaces.map((n) => n.type);
+    return [
+      step(e, "sandbox", "namespaces-created", {
+        title: `${e.name} started: the pod's namespaces are created`,
+        detail:
+          types.length > 0
+            ? `Its process became PID 1 of new namespaces — ${list(types)}. The kernel created them for it; the pod's other containers join its net, ipc and pid.`
+            : "Its process started; the kernel created its new namespaces.",
+        namespaces,
+        sources,
+      }),
+    ];
+  }
+  return endSteps(e, "sandbox");
+}
+
+function memberSteps(e: ContainerEvent, running: Container | undefined, modes: JoinModes | null, sandbox: { id: string; name: string }): TimelineStep[] {
+  const byModes = modes ? JOINABLE.filter((j) => joins(modes[j.mode], sandbox)) : [];
+  if (e.action === "create") {
+    const how = byModes.map((j) => `${j.field}=container:${sandbox.name}`).join(", ");
+    return [
+      step(e, "member", "created", {
+        title: `${e.name} created`,
+        detail: how ? `Created to join ${sandbox.name}: ${how}.` : `Created in the pod of ${sandbox.name}.`,
+        sources: [`docker events: container create`, ...(byModes.length > 0 ? byModes.map((j) => j.field) : [])],
+      }),
+    ];
+  }
+  if (e.action === "start") {
+    const out: TimelineStep[] = [];
+    // Which namespaces it shares: the kernel when it still runs (equal inodes), else its modes.
+    const joined = running ? JOINABLE.filter((j) => running.sharedWithSandbox.includes(j.type)) : byModes;
+    if (joined.length > 0) {
+      const read = running ? joined.map((j) => kernelNamespace(running, j.type)) : [];
+      out.push(
+        step(e, "member", "joined", {
+          title: `${e.name} joined ${sandbox.name}'s ${list(joined.map((j) => j.type))}`,
+          detail: `Its process entered the sandbox's namespaces instead of getting new ones: it shares ${joined.map((j) => j.what).join("; ")}.`,
+          namespaces: running ? read.map((r) => r.ns) : joined.map((j) => ({ type: j.type, id: null })),
+          sources: [`docker events: container start`, ...(running ? read.map((r) => r.source) : joined.map((j) => j.field))],
+        }),
+      );
+    }
+    const own = running ? POD_STORY_TYPES.filter((t) => running.own.includes(t)) : [];
+    const read = running ? own.map((t) => kernelNamespace(running, t)) : [];
+    out.push(
+      step(e, "member", "started", {
+        title: `${e.name} started`,
+        detail:
+          own.length > 0
+            ? `Its process runs (host PID ${running!.pid}) in new namespaces of its own: ${own.map((t) => `${t} (${OWN_WHAT[t]})`).join(", ")}.`
+            : "Its process runs.",
+        namespaces: read.map((r) => r.ns),
+        sources: [`docker events: container start`, ...read.map((r) => r.source)],
+      }),
+    );
+    return out;
+  }
+  return endSteps(e, "member");
+}
