@@ -8,9 +8,10 @@
  * the engine is unreachable).
  */
 import { buildCgroupTree, primaryCgroupPath, type CgroupDirReader, type CgroupProblem } from "./cgroup-tree";
-import { discoverProcfsContainers, isPauseCommand } from "./discover-containers";
+import { discoverProcfsContainers, initProcesses, isPauseCommand } from "./discover-containers";
 import { groupPods, type KernelHints } from "./group-pods";
 import { parseKubepodsPath } from "./kube-cgroups";
+import { isRuntimeFault } from "./runtime-status";
 import { containerIdFromCgroups } from "./parse-proc";
 import {
   LABEL_IMAGE_SOURCE,
@@ -24,6 +25,7 @@ import {
   type Namespace,
   type NamespaceType,
   type Process,
+  type ProcessFacts,
   type ProcScan,
   type RuntimeStatus,
   type Snapshot,
@@ -54,12 +56,13 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
   const warnings: Warning[] = [];
   const factsByPid = new Map(scan.processes.map((p) => [p.pid, p]));
   const idInCgroup = new Map(scan.processes.map((p) => [p.pid, containerIdFromCgroups(p.cgroups)]));
-  const discovered = discoverProcfsContainers(
-    scan.processes,
-    new Set(input.containers.map((c) => c.id)),
-    (p) => idInCgroup.get(p.pid) ?? null,
-  );
-  const allFacts = [...input.containers, ...discovered];
+  const idOf = (p: ProcessFacts) => idInCgroup.get(p.pid) ?? null;
+  const discovered = discoverProcfsContainers(scan.processes, new Set(input.containers.map((c) => c.id)), idOf);
+  // A nested runtime (inside a node container) reports PIDs of the node's pid namespace: the
+  // host PID is that of the container's init process, found in /proc by the id in its cgroup.
+  const inits = input.containers.some((c) => c.node !== undefined) ? initProcesses(scan.processes, idOf) : new Map<string, ProcessFacts>();
+  const reported = input.containers.map((c) => (c.node === undefined || c.pid === null ? c : { ...c, pid: inits.get(c.id)?.pid ?? null }));
+  const allFacts = [...reported, ...discovered];
   const knownIds = new Set(allFacts.map((c) => c.id));
 
   const initOf = (c: ContainerFacts) => (c.pid !== null ? factsByPid.get(c.pid) : undefined);
@@ -92,11 +95,14 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
   if (input.engine.state === "unreachable") {
     warnings.push({ code: "engine-unreachable", message: `${input.engine.message} ${input.engine.hint}` });
   }
+  for (const r of input.runtimes) {
+    if (r.kind !== "docker" && isRuntimeFault(r)) warnings.push({ code: "runtime-unreachable", message: `${r.name} at ${r.endpoint}: ${r.message} ${r.hint}` });
+  }
   if (discovered.length > 0) {
     const runtimes = [...new Set(discovered.map((c) => c.runtime))].join(", ");
     warnings.push({
       code: "procfs-containers",
-      message: `${discovered.length} container(s) not known to the Docker engine were found in /proc by their cgroup (runtime: ${runtimes}): their image, creation time and modes are not known.`,
+      message: `${discovered.length} container(s) no runtime reported were found in /proc by their cgroup (runtime: ${runtimes}): their image, creation time and modes are not known.`,
       count: discovered.length,
     });
   }

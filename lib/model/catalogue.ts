@@ -7,6 +7,7 @@
  * Pure: images are resolved by the server (real or stand-in) and handed in.
  */
 import { z } from "zod";
+import { RuntimeChoice } from "./pod-requests";
 import { SPEC_NAMESPACES, UTS_EXPLANATION, type CommandPreset, type Limits, type PodSpec, type SpecNamespace } from "./pod-spec";
 import { LABEL_ROLE, LABEL_SAMPLE, type Container, type Pod, type Process, type Snapshot } from "./types";
 import { LABEL_POD_SIZE } from "./half-made-pods";
@@ -247,7 +248,7 @@ export function catalogueEntry(id: CatalogueEntryId): CatalogueEntry {
 }
 
 /** POST /api/catalogue: create one instance of an entry. */
-export const CreateEntryRequest = z.object({ entry: z.enum(CATALOGUE_ENTRY_IDS) }).strict();
+export const CreateEntryRequest = z.object({ entry: z.enum(CATALOGUE_ENTRY_IDS), runtime: RuntimeChoice }).strict();
 
 // ---------------------------------------------------------------------------------------
 // Reading a snapshot for the catalogue

@@ -25,6 +25,26 @@ function isBeforeInPidNamespace(p: ProcessFacts, q: ProcessFacts): boolean {
 }
 
 /**
+ * The init process of every container named in the processes' cgroups, by container id:
+ * the process whose PID inside its innermost pid namespace is smallest (the lowest host PID
+ * on a tie). Also how a nested runtime's container (inside a kind node, whose PIDs are the
+ * node's, not the host's) gets its host PID.
+ */
+export function initProcesses(
+  processes: ProcessFacts[],
+  containerIdOf: (p: ProcessFacts) => string | null = (p) => containerIdFromCgroups(p.cgroups),
+): Map<string, ProcessFacts> {
+  const initOf = new Map<string, ProcessFacts>();
+  for (const p of processes) {
+    const id = containerIdOf(p);
+    if (id === null) continue;
+    const best = initOf.get(id);
+    if (best === undefined || isBeforeInPidNamespace(p, best)) initOf.set(id, p);
+  }
+  return initOf;
+}
+
+/**
  * The containers named in the processes' cgroups that are not in `known`, one per id:
  * its pid is its init (the process whose PID inside its innermost pid namespace — the last
  * NSpid entry — is smallest; the lowest host PID on a tie), its runtime from the cgroup
@@ -37,13 +57,8 @@ export function discoverProcfsContainers(
   /** The container id in a process's cgroup: pass it when already computed. */
   containerIdOf: (p: ProcessFacts) => string | null = (p) => containerIdFromCgroups(p.cgroups),
 ): ContainerFacts[] {
-  const initOf = new Map<string, ProcessFacts>();
-  for (const p of processes) {
-    const id = containerIdOf(p);
-    if (id === null || known.has(id)) continue;
-    const best = initOf.get(id);
-    if (best === undefined || isBeforeInPidNamespace(p, best)) initOf.set(id, p);
-  }
+  const initOf = initProcesses(processes, containerIdOf);
+  for (const id of known) initOf.delete(id);
   return [...initOf.entries()]
     .sort(([, a], [, b]) => a.pid - b.pid)
     .map(([id, init]): ContainerFacts => {
