@@ -381,3 +381,33 @@ describe("a hybrid node, systemd driver, CRI-O, a guaranteed pod (node-hybrid-sy
     expect(s.warnings.map((w) => w.code)).toEqual(["engine-unreachable", "procfs-containers"]);
   });
 });
+
+describe("a runtime inside a node container (kind, minikube)", () => {
+  it("takes each container's host PID from /proc: the runtime's PIDs are the node's pid namespace's", () => {
+    const id = "c".repeat(64);
+    const nodePath = `/docker/${"d".repeat(64)}/kubepods/besteffort/pod1234/${id}`;
+    const init: ProcessFacts = {
+      pid: 4242,
+      name: "sleep",
+      state: "S",
+      ppid: 4200,
+      nspid: [4242, 311, 1],
+      uid: 0,
+      namespaces: { net: 4026532900, pid: 4026532901 },
+      cgroups: [{ hierarchyId: 4, controllers: ["memory"], path: nodePath }],
+      cmdline: ["sleep", "3600"],
+    };
+    const nested = containerFacts({ id, name: "app", runtime: "containerd", node: "kind-control-plane", pid: 311 });
+    const s = buildSnapshot({
+      takenAt: "t",
+      host,
+      engine,
+      runtimes: [],
+      containers: [nested],
+      scan: { processes: [init], outsideContainers: 0, skipped: [] },
+      readCgroup: fakeCgroups().readCgroup,
+    });
+    const app = s.containers.find((c) => c.id === id)!;
+    expect([app.pid, app.node, app.processIds, app.namespaces.net]).toEqual([4242, "kind-control-plane", [4242], 4026532900]);
+  });
+});
