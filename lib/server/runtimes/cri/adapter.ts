@@ -14,6 +14,7 @@ import {
   type CriContainerRecord,
   type CriPodSandbox,
   type CriSandboxRecord,
+  verboseInfo,
 } from "@/lib/model/cri-facts";
 import { criSpecIssues, planCriPod, type CgroupDriver, type CriPodPlan } from "@/lib/model/cri-plan";
 import { imageIssues, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
@@ -22,6 +23,7 @@ import { InitFailedError, PodExistsError, PodSpecError } from "@/lib/server/pod-
 import { PortInUseError } from "@/lib/server/pods";
 import type { CreatedContainer, CreatedSpecPod, ExecResult, PodOperations, RuntimeAdapter, RuntimeChange } from "../runtime";
 import { CriClient, socketPathOf } from "./client";
+import { removePodCgroup } from "./pod-cgroups";
 import { criImageChoices, ensureCriStandIn, ensureSandboxImage, normaliseRef, resolveCriImage } from "./images";
 
 /**
@@ -253,7 +255,11 @@ class CriPods implements PodOperations {
       removed.push(c.metadata?.name ?? c.id);
     }
     for (const s of sandboxes) {
+      const info = verboseInfo((await this.client.podSandboxStatus(s.id).catch(() => null))?.info);
+      const parent = (info.config as { linux?: { cgroup_parent?: string } } | undefined)?.linux?.cgroup_parent;
       await this.removeSandbox(s.id);
+      // As the kubelet: the pod cgroup goes once the pod is gone.
+      if (parent) removePodCgroup(parent);
       removed.push(sandboxName(s.metadata?.name ?? pod));
     }
     return removed;
