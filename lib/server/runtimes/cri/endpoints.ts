@@ -92,9 +92,14 @@ export function findCriEndpoints(opts: FindOptions = {}): FoundCriEndpoint[] {
   return found;
 }
 
-/** containerd / crio processes in a mount namespace other than the host's (PID 1's, else ours). */
+/**
+ * containerd / crio processes in a mount namespace other than the host's: PID 1's, else
+ * kthreadd's (PID 2, always in the initial namespaces, where PID 1's links are unreadable even
+ * to root, as in some VMs), else ours.
+ */
 export function findNestedCriEndpoints(procRoot = "/proc"): FoundCriEndpoint[] {
-  const hostMnt = readlink(joinPath(procRoot, "1", "ns", "mnt")) ?? readlink(joinPath(procRoot, "self", "ns", "mnt"));
+  const hostMnt =
+    readlink(joinPath(procRoot, "1", "ns", "mnt")) ?? readlink(joinPath(procRoot, "2", "ns", "mnt")) ?? readlink(joinPath(procRoot, "self", "ns", "mnt"));
   if (!hostMnt) return [];
   let entries: string[];
   try {
