@@ -231,3 +231,71 @@ describe("changes()", () => {
     expect(seen).toEqual(["connected", "create", "destroy"]);
   });
 });
+
+describe("limits, init containers and refusals through the CRI", () => {
+  it("by-hand: memory limits in each container's cgroup under the pod's cgroup parent, pid not shared", async () => {
+    const [pod] = await rt.pods!.createCatalogueEntry("by-hand", { suffix });
+    const name = `by-hand-${suffix}`;
+    try {
+      const facts = await rt.pods!.podContainers(name);
+      const sb = facts.find((c) => c.pod?.isSandbox)!;
+      const app = facts.find((c) => c.name === "app")!;
+      const sidecar = facts.find((c) => c.name === "sidecar")!;
+      expect(fs.readFileSync(`/sys/fs/cgroup/memory/pod-${name}/${app.id}/memory.limit_in_bytes`, "utf8").trim()).toBe(String(256 * 1024 * 1024));
+      expect(fs.readFileSync(`/sys/fs/cgroup/memory/pod-${name}/${sidecar.id}/memory.limit_in_bytes`, "utf8").trim()).toBe(String(128 * 1024 * 1024));
+      expect(kernelInode(app.pid!, "pid")).not.toBe(kernelInode(sb.pid!, "pid"));
+      expect(kernelInode(app.pid!, "net")).toBe(kernelInode(sb.pid!, "net"));
+      expect(kernelInode(sidecar.pid!, "ipc")).toBe(kernelInode(sb.pid!, "ipc"));
+      // The sidecar reaches the app's web server over the shared localhost.
+      const fetched = await rt.pods!.exec(sidecar.id, ["timeout", "5", "wget", "-q", "-O", "-", "http://127.0.0.1:80/"], { timeoutMs: 8000, maxBytes: 10_000 });
+      expect(fetched.stdout).toContain("app");
+      expect(pod!.containers.map((c) => c.name)).toEqual(["app", "sidecar"]);
+    } finally {
+      await rt.pods!.deletePod(name);
+    }
+    expect(cgroupDirsLeft(`/pod-${name}`)).toEqual([]);
+  });
+
+  it("runs init containers one after the other to completion before the app container starts", async () => {
+    const choices = await rt.pods!.imageChoices();
+    const ref = (role: string) => choices.find((c) => c.role === role && c.source === "stand-in")!.ref;
+    const none = { memoryMi: null, cpus: null, pidsMax: null };
+    const name = `init-${suffix}`;
+    const [pod] = await rt.pods!.createPods(
+      [
+        {
+          name,
+          sandbox: { kind: "pause", image: ref("pause") },
+          namespaces: { net: "sandbox", ipc: "sandbox", pid: "private", uts: "private" },
+          cgroupParent: null,
+          port: null,
+          initContainers: [
+            { name: "first", image: ref("busybox"), command: "image-default", limits: none, mountVolumes: false },
+            { name: "second", image: ref("busybox"), command: "image-default", limits: none, mountVolumes: false },
+          ],
+          containers: [{ name: "main", image: ref("busybox"), command: "sleep", limits: none, mountVolumes: false }],
+          volumes: [],
+          kubernetes: null,
+        },
+      ],
+      { sample: "builder" },
+    );
+    try {
+      const [first, second, main] = await Promise.all(pod!.containers.map((c) => own.containerStatus(c.id, false)));
+      expect(pod!.containers.map((c) => [c.name, c.kind])).toEqual([["first", "init"], ["second", "init"], ["main", "app"]]);
+      expect([first!.status!.state, first!.status!.exit_code, second!.status!.state, second!.status!.exit_code]).toEqual(["CONTAINER_EXITED", 0, "CONTAINER_EXITED", 0]);
+      expect(main!.status!.state).toBe("CONTAINER_RUNNING");
+      expect(BigInt(first!.status!.finished_at)).toBeLessThanOrEqual(BigInt(second!.status!.started_at));
+      expect(BigInt(second!.status!.finished_at)).toBeLessThanOrEqual(BigInt(main!.status!.started_at));
+    } finally {
+      await rt.pods!.deletePod(name);
+    }
+  });
+
+  it("refuses what the CRI cannot make (a sleep sandbox, volumes) and creates nothing", async () => {
+    const { PodSpecError } = await import("@/lib/server/pod-creator");
+    await expect(rt.pods!.createCatalogueEntry("reaping", { suffix })).rejects.toBeInstanceOf(PodSpecError);
+    await expect(rt.pods!.createCatalogueEntry("init-and-emptydir", { suffix })).rejects.toThrow(/emptyDir/);
+    for (const pod of [`reap-pause-${suffix}`, `reap-sleep-${suffix}`, `init-${suffix}`]) expect(await rt.pods!.podContainers(pod)).toEqual([]);
+  });
+});
