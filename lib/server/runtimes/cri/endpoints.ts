@@ -35,7 +35,7 @@ export interface FoundCriEndpoint {
 
 export interface FindOptions {
   procRoot?: string;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   /** Where well-known sockets are looked for (a fake root in tests); "" is the host's /. */
   hostRoot?: string;
 }
