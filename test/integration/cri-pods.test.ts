@@ -12,6 +12,8 @@ import { K8S_CONTAINER_NAME, K8S_POD_NAME, K8S_POD_NAMESPACE, K8S_POD_UID, LABEL
 import { readNamespaces } from "@/lib/server/procfs";
 import { CriRuntime } from "@/lib/server/runtimes/cri/adapter";
 import { CriClient } from "@/lib/server/runtimes/cri/client";
+import { removePodCgroup } from "@/lib/server/runtimes/cri/pod-cgroups";
+import { verboseInfo } from "@/lib/model/cri-facts";
 import { kernelInode } from "../support/kernel";
 
 const SOCKET = process.env.CRI_SOCKET ?? "/run/containerd/containerd.sock";
@@ -32,8 +34,11 @@ async function removeRun(client: CriClient): Promise<void> {
     await client.removeContainer(c.id).catch(() => undefined);
   }
   for (const s of await client.listPodSandbox(sel)) {
+    const info = verboseInfo((await client.podSandboxStatus(s.id).catch(() => null))?.info);
+    const parent = (info.config as { linux?: { cgroup_parent?: string } } | undefined)?.linux?.cgroup_parent;
     await client.stopPodSandbox(s.id).catch(() => undefined);
     await client.removePodSandbox(s.id).catch(() => undefined);
+    if (parent) removePodCgroup(parent);
   }
 }
 
@@ -124,6 +129,12 @@ describe("the demo pod through the CRI", () => {
       if (!text.includes(POD)) await new Promise((r) => setTimeout(r, 250));
     }
     expect(text).toContain(`Blog of pod ${POD}`);
+  });
+
+  it("refuses a second pod on the same host port (portmap binds nothing: the mapping itself is checked)", async () => {
+    const { PortInUseError } = await import("@/lib/server/pods");
+    await expect(rt.pods!.createCatalogueEntry("ghost-behind-nginx", { suffix: `${suffix}b`, hostPort: HOST_PORT })).rejects.toBeInstanceOf(PortInUseError);
+    expect(await rt.pods!.podContainers(`demo-${suffix}b`)).toEqual([]);
   });
 
   it("shows /pause as PID 1 to ps in nginx (exec through ExecSync), and the pod's hostname", async () => {

@@ -319,7 +319,10 @@ class CriPods implements PodOperations {
       const imageProblems = specs.flatMap((s) => imageIssues(s, choices));
       if (imageProblems.length > 0) throw new PodSpecError(imageProblems);
       for (const s of specs) if ((await this.client.listPodSandbox({ label_selector: this.selector(s.name) })).length > 0) throw new PodExistsError(s.name);
-      for (const s of specs) if (s.port && (await portTaken(s.port.hostPort))) throw new PortInUseError(s.port.hostPort);
+      // CNI portmap publishes with DNAT rules and binds nothing: a port is taken when something
+      // listens on it, or when a sandbox of ours already maps it.
+      const mapped = await this.mappedHostPorts();
+      for (const s of specs) if (s.port && (mapped.has(s.port.hostPort) || (await portTaken(s.port.hostPort)))) throw new PortInUseError(s.port.hostPort);
 
       const config = await this.runtimeConfig();
       const sandboxSource = await ensureSandboxImage(this.client, config.sandboxImage);
@@ -348,6 +351,12 @@ class CriPods implements PodOperations {
       }
       return created;
     });
+  }
+
+  /** Host ports mapped by the ready sandboxes Pod Anatomy made on this runtime. */
+  private async mappedHostPorts(): Promise<Set<number>> {
+    const facts = await this.rt.read({ [LABEL_APP]: LABEL_APP_VALUE });
+    return new Set(facts.filter((c) => c.pod?.isSandbox && c.pod.state === "ready").flatMap((c) => c.ports.map((p) => p.hostPort)));
   }
 
   private async createPlanned(plan: CriPodPlan): Promise<CreatedSpecPod> {
