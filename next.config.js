@@ -4,7 +4,9 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // dockerode pulls in ssh2/cpu-features optional native code: keep it out of the bundle.
-  serverExternalPackages: ["dockerode", "docker-modem", "ssh2", "cpu-features"],
+  serverExternalPackages: ["dockerode", "docker-modem", "ssh2", "cpu-features", "@grpc/grpc-js", "@grpc/proto-loader"],
+  // The CRI adapter loads its .proto at run time (lib/server/runtimes/cri/client.ts, from process.cwd()).
+  outputFileTracingIncludes: { "/**": ["./lib/server/runtimes/cri/runtime-v1.proto"] },
   async headers() {
     return [
       {

@@ -74,3 +74,7 @@ wait_for_url() {
   for i in $(seq 1 "$2"); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done
   return 1
 }
+
+# containerd with the CRI (ensure_containerd, stop_started_containerd): call it after
+# ensure_docker_engine — see the note at the top of that file.
+. "$(dirname "${BASH_SOURCE[0]}")/runtimes/containerd.sh"
