@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run every test of Pod Anatomy: lint, types, unit, then integration and end-to-end tests
-# against the real Docker engine, the real /proc and a production build in headless
-# Chromium. Installs what is missing (docker.io, busybox-static, gcc/libc6-dev, chromium)
-# and starts dockerd when no engine answers; stops what it started when done.
+# against the real runtimes (Docker, containerd through the CRI, Podman), the real /proc and
+# a production build in headless Chromium. Installs what is missing (docker.io, containerd,
+# containernetworking-plugins, podman, busybox-static, gcc/libc6-dev, chromium) and starts
+# each runtime when none answers; stops what it started when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -26,6 +27,7 @@ cleanup() {
   local pid
   for pid in $SERVER_PID $NO_ENGINE_PID; do kill -TERM -- "-$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   remove_run_containers
+  stop_started_runtimes
   stop_started_docker_engine
   exit $rc
 }
@@ -51,6 +53,8 @@ else
 fi
 
 ensure_docker_engine
+# After the Docker engine (a dockerd started later would take our containerd for its own).
+ensure_runtimes
 if curl -s -o /dev/null "http://127.0.0.1:8880/" 2>/dev/null; then
   say "host port 8880 is in use (a demo pod of yours?): the demo pod tests need it free"; exit 1
 fi

@@ -11,6 +11,8 @@ ensure_packages gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev /bin/busybox:
   || say "could not install the stand-in tools: demo pods need a registry then"
 ensure_packages dockerd:docker.io docker:docker.io || say "could not install a Docker engine"
 ensure_docker_engine || say "continuing without a Docker engine: the dashboard will say why"
+# After the Docker engine (a dockerd started later would take our containerd for its own).
+ensure_runtimes
 ensure_node_modules
 
 export PORT="${PORT:-3000}"

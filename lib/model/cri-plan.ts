@@ -14,15 +14,14 @@ import {
   COMMAND_PRESETS,
   PodSpecSchema,
   UTS_EXPLANATION,
-  volumePath,
   type FieldIssue,
   type NamespaceChoice,
-  type PlannedKind,
   type PodContainer,
   type PodSpec,
 } from "./pod-spec";
+import { volumePath, type PlannedKind } from "./pod-plan";
 import type { CriContainerConfig, CriNamespaceMode, CriNamespaceOption, CriPodSandboxConfig } from "./cri-facts";
-import { shellQuote } from "./pod-spec";
+import { shellQuote } from "./docker-run-script";
 import {
   K8S_CONTAINER_NAME,
   K8S_POD_NAME,

@@ -1,16 +1,13 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { NextResponse } from "next/server";
 import { planPod, type PlannedContainer, type PlannedKind } from "@/lib/model/pod-plan";
 import { imageIssues, specIssues, type FieldIssue, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
 import { catalogueEntry, type CatalogueEntryId, type CatalogueImageRole, type ResolvedImageRef } from "@/lib/model/catalogue";
 import { LABEL_RUN, type ImageSource } from "@/lib/model/types";
 import { deletePod, isPortInUse, listPodContainers, PortInUseError } from "./pods";
 import type { ContainerSpec, DockerClient } from "./docker";
-import { jsonError } from "./http";
 import { ensureChoicesPresent, imageChoices, resolveImage } from "./images";
 import { retryLeftoverSweep, whileCreating } from "./leftovers";
-import { podErrorResponse } from "./pod-errors";
 
 /**
  * Create pods from PodSpecs (lib/model/pod-spec.ts) on the engine, all or nothing.
@@ -182,12 +179,4 @@ export async function createCatalogueEntry(
     },
   });
   return createPods(docker, specs, { sample: entry.id, images: await imageChoices(docker) });
-}
-
-/** The response for a failed createPods: the spec's problems, a name taken, an init container failing, or the engine's. */
-export function createErrorResponse(err: unknown, docker: DockerClient): NextResponse {
-  if (err instanceof PodSpecError) return jsonError(400, "Invalid pod spec", err.message);
-  if (err instanceof PodExistsError) return jsonError(409, err.message, "Delete that pod first, or choose another name.");
-  if (err instanceof InitFailedError) return jsonError(422, err.message, "Everything created for it was removed.");
-  return podErrorResponse(err, docker);
 }

@@ -2,22 +2,24 @@ import "server-only";
 import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { PodName } from "@/lib/model/pod-requests";
-import { getDockerClient, type DockerClient } from "./docker";
 import { refuseUnlessSameOrigin } from "./guard";
 import { jsonError, readJsonBody } from "./http";
 import { podErrorResponse } from "./pod-errors";
 import { ExecTargetError } from "./probes";
+import type { PodOperations } from "./runtimes/runtime";
+import { findOurPod } from "./runtimes/select";
 
 /**
  * A POST that runs something in one of a pod's containers (/api/pods/NAME/…): the same-origin
- * guard, the pod name from the path and the JSON body checked against `schema`, then `run`;
+ * guard, the pod name from the path and the JSON body checked against `schema`, then `run` on
+ * the runtime that made the pod;
  * its failures (a container that cannot be exec'd into, the engine's errors) become {error, detail}.
  */
 export async function handlePodExec<T>(
   req: Request,
   params: Promise<{ name: string }>,
   schema: z.ZodType<T>,
-  run: (docker: DockerClient, pod: string, body: T) => Promise<NextResponse>,
+  run: (ops: PodOperations, pod: string, body: T) => Promise<NextResponse>,
 ): Promise<NextResponse> {
   const refused = refuseUnlessSameOrigin(req);
   if (refused) return refused;
@@ -26,11 +28,15 @@ export async function handlePodExec<T>(
   if (!pod.success) return jsonError(400, "Invalid pod name", pod.error.issues[0]?.message);
   const body = await readJsonBody(req, schema);
   if (body instanceof NextResponse) return body;
-  const docker = getDockerClient();
+  let found: Awaited<ReturnType<typeof findOurPod>> = null;
   try {
-    return await run(docker, pod.data, body);
+    found = await findOurPod(pod.data);
+    if (!found) {
+      throw new ExecTargetError(404, `No pod ${pod.data} made by Pod Anatomy`, "Probes run only in the containers of pods created here.");
+    }
+    return await run(found.runtime.pods, pod.data, body);
   } catch (err) {
     if (err instanceof ExecTargetError) return jsonError(err.status, err.message, err.hint);
-    return podErrorResponse(err, docker);
+    return podErrorResponse(err, found?.runtime ?? null);
   }
 }

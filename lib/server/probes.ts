@@ -1,11 +1,10 @@
 import "server-only";
 import { ORPHAN_ARGV, probeArgv, type OrphanResult, type ProbeRequest, type ProbeResult } from "@/lib/model/pod-probes";
 import type { ContainerFacts } from "@/lib/model/types";
-import { listPodContainers } from "./pods";
-import type { DockerClient } from "./docker";
+import type { PodOperations } from "./runtimes/runtime";
 
 /**
- * The allow-listed commands run in a pod's containers (docker exec, fixed argv, no shell
+ * The allow-listed commands run in a pod's containers (the runtime's exec, fixed argv, no shell
  * from the request): the probes (fetch another container's port over 127.0.0.1, ps, hostname)
  * and the orphan of the zombie-reaping experiment. Only in containers carrying our app
  * label and the pod's label; output and time are bounded.
@@ -25,8 +24,8 @@ export class ExecTargetError extends Error {
   }
 }
 
-async function runningPodContainer(docker: DockerClient, pod: string, name: string): Promise<ContainerFacts> {
-  const container = (await listPodContainers(docker, pod)).find((c) => c.name === name);
+async function runningPodContainer(ops: PodOperations, pod: string, name: string): Promise<ContainerFacts> {
+  const container = (await ops.podContainers(pod)).find((c) => c.name === name);
   if (!container) {
     throw new ExecTargetError(404, `No container ${name} in a pod ${pod} made by Pod Anatomy`, "Probes run only in the containers of pods created here.");
   }
@@ -36,10 +35,10 @@ async function runningPodContainer(docker: DockerClient, pod: string, name: stri
   return container;
 }
 
-export async function runProbe(docker: DockerClient, pod: string, req: ProbeRequest): Promise<ProbeResult> {
-  const container = await runningPodContainer(docker, pod, req.container);
+export async function runProbe(ops: PodOperations, pod: string, req: ProbeRequest): Promise<ProbeResult> {
+  const container = await runningPodContainer(ops, pod, req.container);
   const argv = probeArgv(req);
-  const r = await docker.exec(container.id, argv, { timeoutMs: EXEC_TIMEOUT_MS, maxBytes: MAX_OUTPUT_BYTES });
+  const r = await ops.exec(container.id, argv, { timeoutMs: EXEC_TIMEOUT_MS, maxBytes: MAX_OUTPUT_BYTES });
   return {
     probe: req.probe,
     container: container.name,
@@ -51,9 +50,9 @@ export async function runProbe(docker: DockerClient, pod: string, req: ProbeRequ
   };
 }
 
-export async function makeOrphan(docker: DockerClient, pod: string, containerName: string): Promise<OrphanResult> {
-  const container = await runningPodContainer(docker, pod, containerName);
-  const r = await docker.exec(container.id, ORPHAN_ARGV, { timeoutMs: EXEC_TIMEOUT_MS, maxBytes: 256 });
+export async function makeOrphan(ops: PodOperations, pod: string, containerName: string): Promise<OrphanResult> {
+  const container = await runningPodContainer(ops, pod, containerName);
+  const r = await ops.exec(container.id, ORPHAN_ARGV, { timeoutMs: EXEC_TIMEOUT_MS, maxBytes: 256 });
   const pid = Number(r.stdout.trim());
   if (r.exitCode !== 0 || !Number.isInteger(pid) || pid <= 0) {
     throw new Error(`the orphan could not be made in ${container.name}: exit ${r.exitCode}, ${(r.stdout + r.stderr).trim() || "no output"}`);

@@ -227,7 +227,7 @@ describe("changes()", () => {
             annotations: {},
             linux: { cgroup_parent: `/kubepods/besteffort/pod${uid}`, security_context: { namespace_options: { network: "POD", pid: "CONTAINER", ipc: "POD" } } },
           });
-        } else if (ch.containerId === id) {
+        } else if (ch.kind === "changed" && ch.containerId === id) {
           seen.push(ch.action);
           if (ch.action === "create") {
             await own.stopPodSandbox(id);

@@ -1,35 +1,45 @@
 import { NextResponse } from "next/server";
+import { RuntimeChoice } from "@/lib/model/pod-requests";
 import { PodSpecSchema } from "@/lib/model/pod-spec";
-import { getDockerClient } from "@/lib/server/docker";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
-import { readJsonBody } from "@/lib/server/http";
-import { imageChoices } from "@/lib/server/images";
-import { createErrorResponse, createPods } from "@/lib/server/pod-creator";
+import { jsonError, readJsonBody } from "@/lib/server/http";
 import { podErrorResponse } from "@/lib/server/pod-errors";
+import { podMaker, type PodMaker } from "@/lib/server/runtimes/select";
 
 export const dynamic = "force-dynamic";
 
-/** GET /api/builder: the images a pod may be built from (the allow-list). */
-export async function GET() {
-  const docker = getDockerClient();
+/** The runtime of `?runtime=` (Docker when absent), checked. */
+function runtimeOf(req: Request) {
+  return RuntimeChoice.safeParse(new URL(req.url).searchParams.get("runtime") ?? undefined);
+}
+
+/** GET /api/builder?runtime=…: the images a pod may be built from on that runtime (the allow-list). */
+export async function GET(req: Request) {
+  const kind = runtimeOf(req);
+  if (!kind.success) return jsonError(400, "Invalid runtime", kind.error.issues[0]?.message);
+  let runtime: PodMaker | null = null;
   try {
-    return NextResponse.json({ images: await imageChoices(docker) });
+    runtime = podMaker(kind.data);
+    return NextResponse.json({ runtime: runtime.id, images: await runtime.pods.imageChoices() });
   } catch (err) {
-    return podErrorResponse(err, docker);
+    return podErrorResponse(err, runtime);
   }
 }
 
-/** POST /api/builder {PodSpec}: create the pod, all or nothing; the same pod the previewed `docker run` commands make. */
+/** POST /api/builder?runtime=… {PodSpec}: create the pod, all or nothing; the same pod the previewed commands make. */
 export async function POST(req: Request) {
   const refused = refuseUnlessSameOrigin(req);
   if (refused) return refused;
+  const kind = runtimeOf(req);
+  if (!kind.success) return jsonError(400, "Invalid runtime", kind.error.issues[0]?.message);
   const spec = await readJsonBody(req, PodSpecSchema);
   if (spec instanceof NextResponse) return spec;
-  const docker = getDockerClient();
+  let runtime: PodMaker | null = null;
   try {
-    const pods = await createPods(docker, [spec], { sample: "builder", images: await imageChoices(docker) });
-    return NextResponse.json({ pods }, { status: 201 });
+    runtime = podMaker(kind.data);
+    const pods = await runtime.pods.createPods([spec], { sample: "builder" });
+    return NextResponse.json({ runtime: runtime.id, pods }, { status: 201 });
   } catch (err) {
-    return createErrorResponse(err, docker);
+    return podErrorResponse(err, runtime);
   }
 }

@@ -1,9 +1,9 @@
 import { NextResponse } from "next/server";
 import { CATALOGUE, CreateEntryRequest } from "@/lib/model/catalogue";
-import { getDockerClient } from "@/lib/server/docker";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
 import { readJsonBody } from "@/lib/server/http";
-import { createCatalogueEntry, createErrorResponse } from "@/lib/server/pod-creator";
+import { podErrorResponse } from "@/lib/server/pod-errors";
+import { podMaker, type PodMaker } from "@/lib/server/runtimes/select";
 
 export const dynamic = "force-dynamic";
 
@@ -12,17 +12,18 @@ export function GET() {
   return NextResponse.json({ entries: CATALOGUE.map(({ id, number, title, caption, roles, hostPort }) => ({ id, number, title, caption, roles, hostPort })) });
 }
 
-/** POST /api/catalogue {"entry":"by-hand"}: create one instance of an entry (its pods), all or nothing. */
+/** POST /api/catalogue {"entry":"by-hand","runtime":"docker"|"cri"|"podman"}: create one instance of an entry (its pods), all or nothing. */
 export async function POST(req: Request) {
   const refused = refuseUnlessSameOrigin(req);
   if (refused) return refused;
   const body = await readJsonBody(req, CreateEntryRequest);
   if (body instanceof NextResponse) return body;
-  const docker = getDockerClient();
+  let runtime: PodMaker | null = null;
   try {
-    const pods = await createCatalogueEntry(docker, body.entry);
-    return NextResponse.json({ entry: body.entry, pods }, { status: 201 });
+    runtime = podMaker(body.runtime);
+    const pods = await runtime.pods.createCatalogueEntry(body.entry);
+    return NextResponse.json({ entry: body.entry, runtime: runtime.id, pods }, { status: 201 });
   } catch (err) {
-    return createErrorResponse(err, docker);
+    return podErrorResponse(err, runtime);
   }
 }

@@ -1,23 +1,24 @@
 import { NextResponse } from "next/server";
 import { CreatePodRequest } from "@/lib/model/pod-requests";
-import { getDockerClient } from "@/lib/server/docker";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
 import { readJsonBody } from "@/lib/server/http";
-import { createCatalogueEntry, createErrorResponse } from "@/lib/server/pod-creator";
+import { podErrorResponse } from "@/lib/server/pod-errors";
+import { podMaker, type PodMaker } from "@/lib/server/runtimes/select";
 
 export const dynamic = "force-dynamic";
 
-/** POST /api/pods {"sample":"ghost-behind-nginx"}: create the demo pod, all or nothing. */
+/** POST /api/pods {"sample":"ghost-behind-nginx","runtime":"docker"|"cri"|"podman"}: create the demo pod, all or nothing. */
 export async function POST(req: Request) {
   const refused = refuseUnlessSameOrigin(req);
   if (refused) return refused;
   const body = await readJsonBody(req, CreatePodRequest);
   if (body instanceof NextResponse) return body;
-  const docker = getDockerClient();
+  let runtime: PodMaker | null = null;
   try {
-    const [pod] = await createCatalogueEntry(docker, body.sample);
-    return NextResponse.json({ pod }, { status: 201 });
+    runtime = podMaker(body.runtime);
+    const [pod] = await runtime.pods.createCatalogueEntry(body.sample);
+    return NextResponse.json({ pod, runtime: runtime.id }, { status: 201 });
   } catch (err) {
-    return createErrorResponse(err, docker);
+    return podErrorResponse(err, runtime);
   }
 }

@@ -1,6 +1,10 @@
 import "server-only";
+import fs from "node:fs";
+import path from "node:path";
 import type { RuntimeKind } from "@/lib/model/types";
 import { getDockerClient } from "../docker";
+import { CriRuntime } from "./cri/adapter";
+import { findCriEndpoints } from "./cri/endpoints";
 import { DockerRuntime } from "./docker-runtime";
 import type { RuntimeAdapter } from "./runtime";
 
@@ -51,9 +55,29 @@ export class RuntimeRegistry {
   }
 }
 
-/** What this host may run: Docker, then the CRI and Podman endpoints found. */
+/**
+ * The name of the node a nested runtime runs in: kind and minikube give the node container
+ * the node's name as its hostname; failing that, the PID of its runtime process.
+ */
+export function nodeNameOf(pid: number, procRoot = "/proc"): string {
+  try {
+    const name = fs.readFileSync(path.join(procRoot, String(pid), "root", "etc", "hostname"), "utf8").trim();
+    if (/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/.test(name)) return name;
+  } catch {
+    // unreadable: fall through
+  }
+  return `node of PID ${pid}`;
+}
+
+/** What this host may run: Docker, then the CRI endpoints found (nested ones read only), then Podman. */
 export function hostRuntimeCandidates(): RuntimeCandidate[] {
-  return [{ id: "docker", make: () => new DockerRuntime(getDockerClient()) }];
+  const cri = findCriEndpoints().map(
+    (e): RuntimeCandidate => ({
+      id: `cri:${e.socketPath}`,
+      make: () => new CriRuntime({ endpoint: e.socketPath, node: e.pid !== null && e.source === "nested" ? nodeNameOf(e.pid) : null }),
+    }),
+  );
+  return [{ id: "docker", make: () => new DockerRuntime(getDockerClient()) }, ...cri];
 }
 
 /** The one registry of this server process (kept on globalThis so every route bundle shares it). */

@@ -1,28 +1,27 @@
 import { NextResponse } from "next/server";
 import { PodName } from "@/lib/model/pod-requests";
-import { deletePod } from "@/lib/server/pods";
-import { getDockerClient } from "@/lib/server/docker";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
 import { jsonError } from "@/lib/server/http";
 import { podErrorResponse } from "@/lib/server/pod-errors";
+import { findOurPod } from "@/lib/server/runtimes/select";
 
 export const dynamic = "force-dynamic";
 
-/** DELETE /api/pods/NAME: remove every container of a pod Pod Anatomy made (and only those). */
+/** DELETE /api/pods/NAME: remove one of the pods Pod Anatomy made (and only those), on whichever runtime made it. */
 export async function DELETE(req: Request, ctx: { params: Promise<{ name: string }> }) {
   const refused = refuseUnlessSameOrigin(req);
   if (refused) return refused;
   const { name } = await ctx.params;
   const parsed = PodName.safeParse(name);
   if (!parsed.success) return jsonError(400, "Invalid pod name", parsed.error.issues[0]?.message);
-  const docker = getDockerClient();
   try {
-    const removed = await deletePod(docker, parsed.data);
+    const found = await findOurPod(parsed.data);
+    const removed = found ? await found.runtime.pods.deletePod(parsed.data) : [];
     if (removed.length === 0) {
       return jsonError(404, `No pod named ${parsed.data} made by Pod Anatomy`, "Only pods created here can be deleted here; the list of pods is on the dashboard.");
     }
-    return NextResponse.json({ removed });
+    return NextResponse.json({ removed, runtime: found!.runtime.id });
   } catch (err) {
-    return podErrorResponse(err, docker);
+    return podErrorResponse(err, null);
   }
 }

@@ -91,6 +91,10 @@ export class CriRuntime implements RuntimeAdapter {
     if (!this.node && !opts.readOnly) this.pods = new CriPods(this);
   }
 
+  explain(err: unknown) {
+    return classifyCriError(err, this.client.socketPath);
+  }
+
   close(): void {
     this.client.close();
   }

@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 /** POST /api/pods/NAME/orphan {"container":"…"}: make an orphan in that container (the zombie-reaping experiment). */
 export async function POST(req: Request, ctx: { params: Promise<{ name: string }> }) {
-  return handlePodExec(req, ctx.params, OrphanRequest, async (docker, pod, body) =>
-    NextResponse.json(await makeOrphan(docker, pod, body.container), { status: 201 }),
+  return handlePodExec(req, ctx.params, OrphanRequest, async (ops, pod, body) =>
+    NextResponse.json(await makeOrphan(ops, pod, body.container), { status: 201 }),
   );
 }
