@@ -3,7 +3,8 @@ import { backoffDelay, type Backoff } from "@/lib/model/backoff";
 import { EventCursor, type ContainerEvent } from "@/lib/model/engine-events";
 import { EventHistory } from "@/lib/model/event-history";
 import type { EngineFeed, LiveMessage } from "@/lib/model/live-messages";
-import { explainEngineError, getDockerClient, type DockerClient } from "./docker";
+import { getDockerClient, type DockerClient } from "./docker";
+import { explainEngineError } from "./engine-errors";
 
 /**
  * The server's one follower of the Docker engine's `/events` stream, shared by every

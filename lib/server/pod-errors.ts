@@ -1,7 +1,8 @@
 import "server-only";
 import type { NextResponse } from "next/server";
 import { PortInUseError } from "./pods";
-import { explainEngineError, type DockerClient } from "./docker";
+import type { DockerClient } from "./docker";
+import { explainEngineError, isEngineUnreachable } from "./engine-errors";
 import { jsonError } from "./http";
 import { ImageError } from "./images";
 
@@ -9,12 +10,7 @@ import { ImageError } from "./images";
 export function podErrorResponse(err: unknown, docker: DockerClient): NextResponse {
   if (err instanceof PortInUseError) return jsonError(409, "Port in use", err.message);
   if (err instanceof ImageError) return jsonError(500, err.message, err.hint);
-  const code = (err as { code?: string })?.code;
-  const name = (err as { name?: string })?.name;
-  if (
-    code === "ENOENT" || code === "EACCES" || code === "ECONNREFUSED" || code === "ECONNRESET" || code === "EPIPE" ||
-    name === "AbortError" || name === "TimeoutError"
-  ) {
+  if (isEngineUnreachable(err)) {
     const e = explainEngineError(err, docker.endpoint);
     return jsonError(503, e.message, e.hint);
   }
