@@ -1,6 +1,5 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { NextResponse } from "next/server";
 import { planPod, type PlannedContainer, type PlannedKind } from "@/lib/model/pod-plan";
 import { imageIssues, specIssues, type FieldIssue, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
 import { catalogueEntry, type CatalogueEntryId, type CatalogueImageRole, type ResolvedImageRef } from "@/lib/model/catalogue";
@@ -8,10 +7,9 @@ import { LABEL_RUN, type ImageSource } from "@/lib/model/types";
 import { isPortInUse } from "./engine-errors";
 import { deletePod, listPodContainers, PortInUseError } from "./pods";
 import type { ContainerSpec, DockerClient } from "./docker";
-import { jsonError } from "./http";
 import { ensureChoicesPresent, imageChoices, resolveImage } from "./images";
 import { retryLeftoverSweep, whileCreating } from "./leftovers";
-import { podErrorResponse } from "./pod-errors";
+import { podFailure, type HttpFailure } from "./pod-errors";
 
 /**
  * Create pods from PodSpecs (lib/model/pod-spec.ts) on the engine, all or nothing.
@@ -185,10 +183,10 @@ export async function createCatalogueEntry(
   return createPods(docker, specs, { sample: entry.id, images: await imageChoices(docker) });
 }
 
-/** The response for a failed createPods: the spec's problems, a name taken, an init container failing, or the engine's. */
-export function createErrorResponse(err: unknown, docker: DockerClient): NextResponse {
-  if (err instanceof PodSpecError) return jsonError(400, "Invalid pod spec", err.message);
-  if (err instanceof PodExistsError) return jsonError(409, err.message, "Delete that pod first, or choose another name.");
-  if (err instanceof InitFailedError) return jsonError(422, err.message, "Everything created for it was removed.");
-  return podErrorResponse(err, docker);
+/** What a failed createPods means: the spec's problems, a name taken, an init container failing, or the engine's. */
+export function createFailure(err: unknown, endpoint: string): HttpFailure {
+  if (err instanceof PodSpecError) return { status: 400, error: "Invalid pod spec", detail: err.message };
+  if (err instanceof PodExistsError) return { status: 409, error: err.message, detail: "Delete that pod first, or choose another name." };
+  if (err instanceof InitFailedError) return { status: 422, error: err.message, detail: "Everything created for it was removed." };
+  return podFailure(err, endpoint);
 }

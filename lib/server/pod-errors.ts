@@ -1,20 +1,27 @@
 import "server-only";
-import type { NextResponse } from "next/server";
 import { PortInUseError } from "./pods";
-import type { DockerClient } from "./docker";
 import { explainEngineError, isEngineUnreachable } from "./engine-errors";
-import { jsonError } from "./http";
 import { ImageError } from "./images";
 
-/** Turn a failure while creating or deleting a pod into a response that says what to do. */
-export function podErrorResponse(err: unknown, docker: DockerClient): NextResponse {
-  if (err instanceof PortInUseError) return jsonError(409, "Port in use", err.message);
-  if (err instanceof ImageError) return jsonError(500, err.message, err.hint);
+/**
+ * A failure as the API answers it: the HTTP status and the `{ error, detail }` body. Plain
+ * data: the route handlers turn it into a response (lib/server/http.ts failureResponse).
+ */
+export interface HttpFailure {
+  status: number;
+  error: string;
+  detail?: string;
+}
+
+/** What a failure while creating or deleting a pod means, and what to do about it. `endpoint`: the engine's. */
+export function podFailure(err: unknown, endpoint: string): HttpFailure {
+  if (err instanceof PortInUseError) return { status: 409, error: "Port in use", detail: err.message };
+  if (err instanceof ImageError) return { status: 500, error: err.message, detail: err.hint };
   if (isEngineUnreachable(err)) {
-    const e = explainEngineError(err, docker.endpoint);
-    return jsonError(503, e.message, e.hint);
+    const e = explainEngineError(err, endpoint);
+    return { status: 503, error: e.message, detail: e.hint };
   }
   const engineMessage = (err as { json?: { message?: string } })?.json?.message;
   console.error("pod operation failed:", err);
-  return jsonError(500, "The Docker engine refused the request", engineMessage ?? (err as Error)?.message ?? String(err));
+  return { status: 500, error: "The Docker engine refused the request", detail: engineMessage ?? (err as Error)?.message ?? String(err) };
 }

@@ -4,8 +4,8 @@ import type { z } from "zod";
 import { PodName } from "@/lib/model/pod-requests";
 import { getDockerClient, type DockerClient } from "./docker";
 import { refuseUnlessSameOrigin } from "./guard";
-import { jsonError, readJsonBody } from "./http";
-import { podErrorResponse } from "./pod-errors";
+import { failureResponse, jsonError, readJsonBody } from "./http";
+import { podFailure } from "./pod-errors";
 import { ExecTargetError } from "./probes";
 
 /**
@@ -31,6 +31,6 @@ export async function handlePodExec<T>(
     return await run(docker, pod.data, body);
   } catch (err) {
     if (err instanceof ExecTargetError) return jsonError(err.status, err.message, err.hint);
-    return podErrorResponse(err, docker);
+    return failureResponse(podFailure(err, docker.endpoint));
   }
 }

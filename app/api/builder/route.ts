@@ -2,10 +2,10 @@ import { NextResponse } from "next/server";
 import { PodSpecSchema } from "@/lib/model/pod-spec";
 import { getDockerClient } from "@/lib/server/docker";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
-import { readJsonBody } from "@/lib/server/http";
+import { failureResponse, readJsonBody } from "@/lib/server/http";
 import { imageChoices } from "@/lib/server/images";
-import { createErrorResponse, createPods } from "@/lib/server/pod-creator";
-import { podErrorResponse } from "@/lib/server/pod-errors";
+import { createFailure, createPods } from "@/lib/server/pod-creator";
+import { podFailure } from "@/lib/server/pod-errors";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +15,7 @@ export async function GET() {
   try {
     return NextResponse.json({ images: await imageChoices(docker) });
   } catch (err) {
-    return podErrorResponse(err, docker);
+    return failureResponse(podFailure(err, docker.endpoint));
   }
 }
 
@@ -30,6 +30,6 @@ export async function POST(req: Request) {
     const pods = await createPods(docker, [spec], { sample: "builder", images: await imageChoices(docker) });
     return NextResponse.json({ pods }, { status: 201 });
   } catch (err) {
-    return createErrorResponse(err, docker);
+    return failureResponse(createFailure(err, docker.endpoint));
   }
 }

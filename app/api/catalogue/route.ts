@@ -2,8 +2,8 @@ import { NextResponse } from "next/server";
 import { CATALOGUE, CreateEntryRequest } from "@/lib/model/catalogue";
 import { getDockerClient } from "@/lib/server/docker";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
-import { readJsonBody } from "@/lib/server/http";
-import { createCatalogueEntry, createErrorResponse } from "@/lib/server/pod-creator";
+import { failureResponse, readJsonBody } from "@/lib/server/http";
+import { createCatalogueEntry, createFailure } from "@/lib/server/pod-creator";
 
 export const dynamic = "force-dynamic";
 
@@ -23,6 +23,6 @@ export async function POST(req: Request) {
     const pods = await createCatalogueEntry(docker, body.entry);
     return NextResponse.json({ entry: body.entry, pods }, { status: 201 });
   } catch (err) {
-    return createErrorResponse(err, docker);
+    return failureResponse(createFailure(err, docker.endpoint));
   }
 }

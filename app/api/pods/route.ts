@@ -2,8 +2,8 @@ import { NextResponse } from "next/server";
 import { CreatePodRequest } from "@/lib/model/pod-requests";
 import { getDockerClient } from "@/lib/server/docker";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
-import { readJsonBody } from "@/lib/server/http";
-import { createCatalogueEntry, createErrorResponse } from "@/lib/server/pod-creator";
+import { failureResponse, readJsonBody } from "@/lib/server/http";
+import { createCatalogueEntry, createFailure } from "@/lib/server/pod-creator";
 
 export const dynamic = "force-dynamic";
 
@@ -18,6 +18,6 @@ export async function POST(req: Request) {
     const [pod] = await createCatalogueEntry(docker, body.sample);
     return NextResponse.json({ pod }, { status: 201 });
   } catch (err) {
-    return createErrorResponse(err, docker);
+    return failureResponse(createFailure(err, docker.endpoint));
   }
 }

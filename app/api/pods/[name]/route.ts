@@ -3,8 +3,8 @@ import { PodName } from "@/lib/model/pod-requests";
 import { deletePod } from "@/lib/server/pods";
 import { getDockerClient } from "@/lib/server/docker";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
-import { jsonError } from "@/lib/server/http";
-import { podErrorResponse } from "@/lib/server/pod-errors";
+import { failureResponse, jsonError } from "@/lib/server/http";
+import { podFailure } from "@/lib/server/pod-errors";
 
 export const dynamic = "force-dynamic";
 
@@ -23,6 +23,6 @@ export async function DELETE(req: Request, ctx: { params: Promise<{ name: string
     }
     return NextResponse.json({ removed });
   } catch (err) {
-    return podErrorResponse(err, docker);
+    return failureResponse(podFailure(err, docker.endpoint));
   }
 }
