@@ -12,7 +12,7 @@ import {
 } from "@/lib/model/catalogue";
 import type { OrphanResult } from "@/lib/model/pod-probes";
 import { SPEC_NAMESPACES } from "@/lib/model/pod-spec";
-import { LABEL_ROLE, type Container, type Pod, type RuntimeKind, type Snapshot } from "@/lib/model/types";
+import { K8S_CONTAINER_NAME, LABEL_ROLE, type Container, type Pod, type RuntimeKind, type Snapshot } from "@/lib/model/types";
 import { ApiError, createCatalogueEntry, deletePod, makeOrphan } from "@/lib/view/api-client";
 import { formatBytes, formatLimit } from "@/lib/view/format";
 import { chosenRuntime, creatableRuntimes } from "@/lib/view/runtimes";
@@ -259,7 +259,7 @@ function KubernetesLabels({ containers }: { containers: Container[] }) {
           .filter(([k]) => k.startsWith("io.kubernetes."))
           .map(([k, v]) => (
             <div key={`${c.id}:${k}`} className="contents">
-              <dt className="font-mono text-slate-500">{c.labels["io.kubernetes.container.name"]}</dt>
+              <dt className="font-mono text-slate-500">{c.labels[K8S_CONTAINER_NAME]}</dt>
               <dd className="font-mono">
                 {k}={v}
               </dd>

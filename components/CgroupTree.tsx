@@ -20,7 +20,7 @@ import {
   truncateStart,
   usageFraction,
 } from "@/lib/view/format";
-import { isPidNsInit } from "@/lib/view/process-tree";
+import { isPidNsInit } from "@/lib/model/pid-namespaces";
 
 export function CgroupTree({ snapshot }: { snapshot: Snapshot }) {
   const layout = useMemo(() => layoutCgroupTree(snapshot), [snapshot]);

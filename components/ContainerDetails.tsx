@@ -6,6 +6,7 @@
  */
 import type { ReactNode } from "react";
 import { NamespaceChip } from "@/components/NamespaceLegend";
+import { pidNamespaceInit } from "@/lib/model/pid-namespaces";
 import type { Container, Process, Snapshot } from "@/lib/model/types";
 import { IMAGE_SOURCE_MARKERS, NAMESPACE_ORDER } from "@/lib/view/namespace-colors";
 
@@ -208,12 +209,9 @@ function Processes({ snapshot, container }: { snapshot: Snapshot; container: Con
 
 /** Who is PID 1 of the pid namespace this container shares with its sandbox. */
 function PidOne({ snapshot, container }: { snapshot: Snapshot; container: Container }) {
-  const pidInode = container.namespaces.pid;
-  const inSameNs = new Map(snapshot.containers.filter((c) => c.namespaces.pid === pidInode).map((c) => [c.id, c]));
-  const first = snapshot.processes
-    .filter((p) => p.nspid.at(-1) === 1 && p.containerId !== null && inSameNs.has(p.containerId))
-    .sort((a, b) => a.pid - b.pid)[0];
-  const owner = first?.containerId ? inSameNs.get(first.containerId) : undefined;
+  const init = pidNamespaceInit(snapshot, container.namespaces.pid);
+  const first = init?.process;
+  const owner = init?.container;
   return (
     <p className="mb-2 rounded-md bg-slate-100 px-3 py-2">
       {first && owner ? (

@@ -9,19 +9,13 @@
 
 import { runtimeFromCgroupPath } from "./kube-cgroups";
 import { containerIdFromCgroups } from "./parse-proc";
+import { isBeforeInPidNamespace } from "./pid-namespaces";
 import type { ContainerFacts, ProcessFacts } from "./types";
 
 /** The pause (sandbox) process, by its command: /pause, or pause (the comm when argv is gone). */
 export function isPauseCommand(p: Pick<ProcessFacts, "cmdline" | "name">): boolean {
   const argv0 = p.cmdline[0];
   return argv0 !== undefined ? argv0.split("/").at(-1) === "pause" : p.name === "pause";
-}
-
-/** Lower innermost PID (last NSpid entry) first; the lower host PID on a tie. */
-function isBeforeInPidNamespace(p: ProcessFacts, q: ProcessFacts): boolean {
-  const a = p.nspid.at(-1) ?? p.pid;
-  const b = q.nspid.at(-1) ?? q.pid;
-  return a !== b ? a < b : p.pid < q.pid;
 }
 
 /**

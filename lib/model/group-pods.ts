@@ -18,6 +18,7 @@
  * Which namespaces are really shared is never taken from these hints: the snapshot builder
  * compares the inodes.
  */
+import { joinedRef, resolveContainerRef } from "./container-ref";
 import {
   K8S_CONTAINER_NAME,
   K8S_DOCKER_TYPE,
@@ -86,18 +87,11 @@ function kubernetesIdentity(c: ContainerFacts, hints: KernelHints): K8sIdentity 
   return null;
 }
 
-/** The container a `container:<ref>` mode names: by full id, id prefix (≥ 12) or name. */
-function resolveRef(ref: string, containers: ContainerFacts[]): ContainerFacts | undefined {
-  return (
-    containers.find((c) => c.id === ref || c.name === ref) ??
-    (ref.length >= 12 ? containers.find((c) => c.id.startsWith(ref)) : undefined)
-  );
-}
-
 function joinedContainer(c: ContainerFacts, containers: ContainerFacts[]): ContainerFacts | undefined {
   for (const mode of [c.networkMode, c.ipcMode, c.pidMode]) {
-    if (mode.startsWith("container:")) {
-      const target = resolveRef(mode.slice("container:".length), containers);
+    const ref = joinedRef(mode);
+    if (ref !== null) {
+      const target = resolveContainerRef(ref, containers);
       if (target && target.id !== c.id) return target;
     }
   }

@@ -9,9 +9,23 @@
  *
  * Pure: no I/O.
  */
+import { containerMode } from "./container-ref";
 import { LABEL_POD_SIZE } from "./half-made-pods";
 import { COMMAND_PRESETS, type CommandLine, type Limits, type NamespaceChoice, type PodContainer, type PodSpec, type Volume } from "./pod-spec";
-import { LABEL_APP, LABEL_APP_VALUE, LABEL_IMAGE_SOURCE, LABEL_POD, LABEL_ROLE, LABEL_SAMPLE, type ImageSource } from "./types";
+import {
+  K8S_CONTAINER_NAME,
+  K8S_DOCKER_TYPE,
+  K8S_POD_NAME,
+  K8S_POD_NAMESPACE,
+  K8S_POD_UID,
+  LABEL_APP,
+  LABEL_APP_VALUE,
+  LABEL_IMAGE_SOURCE,
+  LABEL_POD,
+  LABEL_ROLE,
+  LABEL_SAMPLE,
+  type ImageSource,
+} from "./types";
 
 export type PlannedKind = "sandbox" | "init" | "app";
 
@@ -71,11 +85,11 @@ export function planPod(spec: PodSpec, opts: PlanOptions): PlannedContainer[] {
     [LABEL_SAMPLE]: opts.sample,
     ...(spec.kubernetes
       ? {
-          "io.kubernetes.pod.name": spec.name,
-          "io.kubernetes.pod.namespace": spec.kubernetes.namespace,
-          "io.kubernetes.pod.uid": spec.kubernetes.uid,
-          "io.kubernetes.container.name": kind === "sandbox" ? "POD" : podName,
-          "io.kubernetes.docker.type": kind === "sandbox" ? "podsandbox" : "container",
+          [K8S_POD_NAME]: spec.name,
+          [K8S_POD_NAMESPACE]: spec.kubernetes.namespace,
+          [K8S_POD_UID]: spec.kubernetes.uid,
+          [K8S_CONTAINER_NAME]: kind === "sandbox" ? "POD" : podName,
+          [K8S_DOCKER_TYPE]: kind === "sandbox" ? "podsandbox" : "container",
         }
       : {}),
     ...opts.extraLabels,
@@ -113,7 +127,7 @@ export function planPod(spec: PodSpec, opts: PlanOptions): PlannedContainer[] {
     volumes: spec.volumes.map((v) => ({ target: volumePath(v), tmpfsSizeMi: v.medium === "memory" ? v.sizeLimitMi : null })),
   });
   const joinerModes = (c: PlannedContainer, holder: string, mountVolumes: boolean): PlannedContainer => {
-    const join = (choice: NamespaceChoice, own: string | null) => (choice === "host" ? "host" : choice === "sandbox" ? `container:${holder}` : own);
+    const join = (choice: NamespaceChoice, own: string | null) => (choice === "host" ? "host" : choice === "sandbox" ? containerMode(holder) : own);
     return {
       ...c,
       networkMode: join(ns.net, null),

@@ -2,9 +2,10 @@
  * A pod's timeline: its story step by step, told from the engine's events (the server's
  * history) and the kernel's namespaces (the snapshot). Pure: no I/O.
  */
+import { containerMode, joinedRef, modeJoins } from "./container-ref";
 import { compareTimeNano, type ContainerEvent } from "./engine-events";
 import type { ContainerRecord, JoinModes } from "./event-history";
-import { LABEL_POD, type Container, type NamespaceType, type Pod } from "./types";
+import { K8S_POD_UID, LABEL_POD, type Container, type NamespaceType, type Pod } from "./types";
 
 export type TimelineStepKind = "sandbox-created" | "namespaces-created" | "created" | "joined" | "started" | "exited" | "removed";
 
@@ -82,13 +83,6 @@ export function describeExit(code: number | null): string {
   return `exit code ${code}: it failed`;
 }
 
-/** Does a `container:<ref>` mode name this container (full id, name, or an id prefix of 12 or more)? */
-function joins(mode: string, target: { id: string; name: string }): boolean {
-  if (!mode.startsWith("container:")) return false;
-  const ref = mode.slice("container:".length);
-  return ref === target.id || ref === target.name || (ref.length >= 12 && target.id.startsWith(ref));
-}
-
 export interface TimelineInput {
   pod: Pod;
   /** The current snapshot's containers: namespace inodes from the kernel, modes from the engine. */
@@ -118,7 +112,7 @@ export function buildTimeline({ pod, containers, records, historyFrom }: Timelin
 
   const sameLabelledPod = (labels: Record<string, string>) =>
     (sandboxLabels[LABEL_POD] !== undefined && labels[LABEL_POD] === sandboxLabels[LABEL_POD]) ||
-    (sandboxLabels["io.kubernetes.pod.uid"] !== undefined && labels["io.kubernetes.pod.uid"] === sandboxLabels["io.kubernetes.pod.uid"]);
+    (sandboxLabels[K8S_POD_UID] !== undefined && labels[K8S_POD_UID] === sandboxLabels[K8S_POD_UID]);
   const modesOf = (id: string): JoinModes | null => {
     const c = byId.get(id);
     return c ? { network: c.modes.network, ipc: c.modes.ipc, pid: c.modes.pid } : (recordOf.get(id)?.modes ?? null);
@@ -128,7 +122,7 @@ export function buildTimeline({ pod, containers, records, historyFrom }: Timelin
   for (const r of records) {
     if (r.containerId === pod.sandboxId || memberIds.has(r.containerId)) continue;
     const modes = modesOf(r.containerId);
-    const joined = modes !== null && JOINABLE.some((j) => joins(modes[j.mode], sandboxRef));
+    const joined = modes !== null && JOINABLE.some((j) => modeJoins(modes[j.mode], sandboxRef));
     if (joined || sameLabelledPod(r.labels)) memberIds.add(r.containerId);
   }
 
@@ -209,7 +203,7 @@ function sandboxSteps(e: ContainerEvent, running: Container | undefined, current
     } else {
       // No longer running (or restarted since): which namespaces were new follows from its modes.
       const m = current?.modes;
-      const isNew = (mode: string) => mode !== "host" && !mode.startsWith("container:");
+      const isNew = (mode: string) => mode !== "host" && joinedRef(mode) === null;
       const types: NamespaceType[] = m
         ? [
             ...(isNew(m.network) ? (["net"] as const) : []),
@@ -239,9 +233,9 @@ function sandboxSteps(e: ContainerEvent, running: Container | undefined, current
 }
 
 function memberSteps(e: ContainerEvent, running: Container | undefined, modes: JoinModes | null, sandbox: { id: string; name: string }): TimelineStep[] {
-  const byModes = modes ? JOINABLE.filter((j) => joins(modes[j.mode], sandbox)) : [];
+  const byModes = modes ? JOINABLE.filter((j) => modeJoins(modes[j.mode], sandbox)) : [];
   if (e.action === "create") {
-    const how = byModes.map((j) => `${j.field}=container:${sandbox.name}`).join(", ");
+    const how = byModes.map((j) => `${j.field}=${containerMode(sandbox.name)}`).join(", ");
     return [
       step(e, "member", "created", {
         title: `${e.name} created`,

@@ -5,7 +5,8 @@ import type { ContainerInspectInfo } from "dockerode";
 import { CONTAINER_ACTIONS, parseEngineEventLine, sinceParam, type ContainerEvent } from "@/lib/model/engine-events";
 import { NdjsonSplitter, type SplitResult } from "@/lib/model/ndjson";
 import { parsePullMessage, type PullMessage } from "@/lib/model/pull-progress";
-import type { ContainerFacts, EngineFailure, PortBinding } from "@/lib/model/types";
+import type { ContainerFacts, PortBinding } from "@/lib/model/types";
+import { engineMessage, isConflict, isNotFound } from "./engine-errors";
 
 /**
  * The Docker engine, as Pod Anatomy uses it. Everything that leaves this file is one of
@@ -199,21 +200,6 @@ function followStream(docker: Docker, stream: NodeJS.ReadableStream, onProgress?
       },
     );
   });
-}
-
-/**
- * The engine's own words in a failed call: docker-modem wraps them as
- * `(HTTP code 500) server error - <message> ` (for streams it reads them from the body).
- */
-function engineMessage(err: unknown): string {
-  const e = err as { json?: { message?: string } | null; message?: string } | null;
-  if (typeof e?.json?.message === "string") return e.json.message;
-  const message = e?.message ?? String(err);
-  return /^\(HTTP code \d+\) [^-]*- ([\s\S]*?) ?$/.exec(message)?.[1] ?? message;
-}
-
-function isNotFound(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { statusCode?: number }).statusCode === 404;
 }
 
 /** Keeps the first `maxBytes` written to it, and whether more came. */
@@ -423,7 +409,7 @@ export class DockerodeClient implements DockerClient {
     } catch (err) {
       if (isNotFound(err)) return;
       // 409 "removal already in progress" means it is going away: fine.
-      if ((err as { statusCode?: number }).statusCode === 409) return;
+      if (isConflict(err)) return;
       throw err;
     }
   }
@@ -455,55 +441,6 @@ export class DockerodeClient implements DockerClient {
       abort.abort(); // ends the request when the consumer stops early
     }
   }
-}
-
-/** Classify why the engine could not be reached, with what to do about it. */
-export function explainEngineError(
-  err: unknown,
-  endpoint: string,
-): { reason: EngineFailure; message: string; hint: string } {
-  const e = err as { code?: string; name?: string; message?: string };
-  const code = e?.code;
-  if (code === "ENOENT") {
-    return {
-      reason: "socket-missing",
-      message: `No Docker socket at ${endpoint}.`,
-      hint: "Start a Docker engine (on Debian: apt-get install -y docker.io, then start dockerd), or point DOCKER_HOST at one.",
-    };
-  }
-  if (code === "EACCES" || code === "EPERM") {
-    return {
-      reason: "permission-denied",
-      message: `Permission denied on ${endpoint}.`,
-      hint: "Run Pod Anatomy as root or as a member of the docker group (usermod -aG docker $USER, then log in again).",
-    };
-  }
-  if (code === "ECONNREFUSED") {
-    return {
-      reason: "no-daemon",
-      message: `Nothing answers at ${endpoint}: the socket exists but no Docker daemon listens on it.`,
-      hint: "Start the daemon (systemctl start docker, or run /usr/sbin/dockerd) and this page reconnects by itself.",
-    };
-  }
-  if (code === "ECONNRESET" || code === "EPIPE") {
-    return {
-      reason: "no-daemon",
-      message: `The Docker engine at ${endpoint} dropped the connection in the middle of a request: the daemon stopped or restarted.`,
-      hint: "Start the daemon again (systemctl start docker, or run /usr/sbin/dockerd); anything half-made is removed once it answers.",
-    };
-  }
-  if (e?.name === "AbortError" || e?.name === "TimeoutError" || code === "ETIMEDOUT") {
-    return {
-      reason: "timeout",
-      message: `The Docker engine at ${endpoint} did not answer in time (${e?.message ?? "timed out"}).`,
-      hint: "The daemon may be hung or overloaded: check `docker info` in a terminal.",
-    };
-  }
-  return {
-    reason: "error",
-    message: `The Docker engine at ${endpoint} answered with an error: ${e?.message ?? String(err)}`,
-    hint: "Check `docker info` in a terminal.",
-  };
 }
 
 /** The one client of this server process (kept on globalThis so every route bundle shares it). */

@@ -7,6 +7,11 @@ export function jsonError(status: number, error: string, detail?: string): NextR
   return NextResponse.json({ error, ...(detail ? { detail } : {}) }, { status, headers: { "Cache-Control": "no-store" } });
 }
 
+/** The response for a failure mapped to plain data (e.g. describePodError). */
+export function failureResponse(f: { status: number; error: string; detail?: string }): NextResponse {
+  return jsonError(f.status, f.error, f.detail);
+}
+
 export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Read and validate a JSON body; a NextResponse when it is too large, not JSON, or not of the schema. */

@@ -1,7 +1,8 @@
 import "server-only";
 import { findHalfMadePods } from "@/lib/model/half-made-pods";
 import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, LABEL_RUN } from "@/lib/model/types";
-import { explainEngineError, type DockerClient } from "./docker";
+import type { DockerClient } from "./docker";
+import { explainEngineError } from "./engine-errors";
 import { removePodContainers } from "./pods";
 
 /**

@@ -4,7 +4,8 @@ import { planPod, type PlannedContainer, type PlannedKind } from "@/lib/model/po
 import { imageIssues, specIssues, type FieldIssue, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
 import { catalogueEntry, type CatalogueEntryId, type CatalogueImageRole, type ResolvedImageRef } from "@/lib/model/catalogue";
 import { LABEL_RUN, type ImageSource } from "@/lib/model/types";
-import { deletePod, isPortInUse, listPodContainers, PortInUseError } from "./pods";
+import { isPortInUse } from "./engine-errors";
+import { deletePod, listPodContainers, PortInUseError } from "./pods";
 import type { ContainerSpec, DockerClient } from "./docker";
 import { ensureChoicesPresent, imageChoices, resolveImage } from "./images";
 import { retryLeftoverSweep, whileCreating } from "./leftovers";

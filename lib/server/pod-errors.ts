@@ -1,6 +1,4 @@
 import "server-only";
-import type { NextResponse } from "next/server";
-import { jsonError } from "./http";
 import { ImageError } from "./images";
 import { InitFailedError, PodExistsError, PodSpecError } from "./pod-creator";
 import { PortInUseError } from "./pods";
@@ -33,10 +31,4 @@ export function describePodError(err: unknown, runtime: Pick<RuntimeAdapter, "ki
   const said = (err as { json?: { message?: string } })?.json?.message ?? (err as Error)?.message ?? String(err);
   const who = runtime?.kind === "cri" ? "The CRI runtime" : runtime?.kind === "podman" ? "Podman" : "The Docker engine";
   return { status: 500, error: `${who} refused the request`, detail: said };
-}
-
-/** describePodError as the JSON response {error, detail}. */
-export function podErrorResponse(err: unknown, runtime: Pick<RuntimeAdapter, "kind" | "explain"> | null): NextResponse {
-  const { status, error, detail } = describePodError(err, runtime);
-  return jsonError(status, error, detail);
 }

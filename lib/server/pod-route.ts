@@ -3,8 +3,8 @@ import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { PodName } from "@/lib/model/pod-requests";
 import { refuseUnlessSameOrigin } from "./guard";
-import { jsonError, readJsonBody } from "./http";
-import { podErrorResponse } from "./pod-errors";
+import { failureResponse, jsonError, readJsonBody } from "./http";
+import { describePodError } from "./pod-errors";
 import { ExecTargetError } from "./probes";
 import type { PodOperations } from "./runtimes/runtime";
 import { findOurPod } from "./runtimes/select";
@@ -37,6 +37,6 @@ export async function handlePodExec<T>(
     return await run(found.runtime.pods, pod.data, body);
   } catch (err) {
     if (err instanceof ExecTargetError) return jsonError(err.status, err.message, err.hint);
-    return podErrorResponse(err, found?.runtime ?? null);
+    return failureResponse(describePodError(err, found?.runtime ?? null));
   }
 }

@@ -15,12 +15,6 @@ export class PortInUseError extends Error {
   }
 }
 
-/** Whether an engine error says a published host port is taken. */
-export function isPortInUse(err: unknown): boolean {
-  const msg = `${(err as Error)?.message ?? ""} ${JSON.stringify((err as { json?: unknown })?.json ?? "")}`;
-  return /port is already allocated|address already in use/i.test(msg);
-}
-
 /** The containers of one of our pods. */
 export function listPodContainers(docker: DockerClient, pod: string): Promise<ContainerFacts[]> {
   return docker.listContainers({ labels: [`${LABEL_APP}=${LABEL_APP_VALUE}`, `${LABEL_POD}=${pod}`] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Container, Pod, Process } from "@/lib/model/types";
-import { buildProcessForests, flattenProcessForest, groupContainersByPod, isPidNsInit, type ProcessTreeNode } from "@/lib/view/process-tree";
+import { buildProcessForests, flattenProcessForest, groupContainersByPod, type ProcessTreeNode } from "@/lib/view/process-tree";
 import * as build from "@/test/support/model-builders";
 
 function container(id: string, name: string, role: Container["role"], podId: string | null): Container {
@@ -116,14 +116,5 @@ describe("flattenProcessForest", () => {
       [18300, 0],
       [18310, 1],
     ]);
-  });
-});
-
-describe("isPidNsInit", () => {
-  it("looks at the innermost PID only", () => {
-    expect(isPidNsInit({ nspid: [18000, 1] })).toBe(true);
-    expect(isPidNsInit({ nspid: [1] })).toBe(true);
-    expect(isPidNsInit({ nspid: [18126, 7] })).toBe(false);
-    expect(isPidNsInit({ nspid: [] })).toBe(false);
   });
 });

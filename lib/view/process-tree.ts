@@ -7,6 +7,7 @@
  * Also the order every per-pod view shows containers in: pods by name, each with its
  * sandbox first and its members by name, then the standalone containers by name.
  */
+import { isPidNsInit } from "@/lib/model/pid-namespaces";
 import type { Container, Pod, Process, Snapshot } from "@/lib/model/types";
 
 /** The containers of one pod, or one standalone container, in display order. */
@@ -61,11 +62,6 @@ export function groupContainersByPod({ pods, containers }: Pick<Snapshot, "pods"
     .sort(byNameThenId)
     .map((c): ContainerGroup => ({ key: `container:${c.id}`, pod: null, name: c.name, containers: [c] }));
   return [...podGroups, ...standalone];
-}
-
-/** True for PID 1 of its innermost pid namespace. An empty NSpid (kernels before 4.1) says nothing. */
-export function isPidNsInit(process: Pick<Process, "nspid">): boolean {
-  return process.nspid.at(-1) === 1;
 }
 
 /** The process forest of every group of groupContainersByPod, in the same order. */

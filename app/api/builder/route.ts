@@ -2,8 +2,8 @@ import { NextResponse } from "next/server";
 import { RuntimeChoice } from "@/lib/model/pod-requests";
 import { PodSpecSchema } from "@/lib/model/pod-spec";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
-import { jsonError, readJsonBody } from "@/lib/server/http";
-import { podErrorResponse } from "@/lib/server/pod-errors";
+import { failureResponse, jsonError, readJsonBody } from "@/lib/server/http";
+import { describePodError } from "@/lib/server/pod-errors";
 import { podMaker, type PodMaker } from "@/lib/server/runtimes/select";
 
 export const dynamic = "force-dynamic";
@@ -22,7 +22,7 @@ export async function GET(req: Request) {
     runtime = podMaker(kind.data);
     return NextResponse.json({ runtime: runtime.id, images: await runtime.pods.imageChoices() });
   } catch (err) {
-    return podErrorResponse(err, runtime);
+    return failureResponse(describePodError(err, runtime));
   }
 }
 
@@ -40,6 +40,6 @@ export async function POST(req: Request) {
     const pods = await runtime.pods.createPods([spec], { sample: "builder" });
     return NextResponse.json({ runtime: runtime.id, pods }, { status: 201 });
   } catch (err) {
-    return podErrorResponse(err, runtime);
+    return failureResponse(describePodError(err, runtime));
   }
 }

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { CATALOGUE, CreateEntryRequest } from "@/lib/model/catalogue";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
-import { readJsonBody } from "@/lib/server/http";
-import { podErrorResponse } from "@/lib/server/pod-errors";
+import { failureResponse, readJsonBody } from "@/lib/server/http";
+import { describePodError } from "@/lib/server/pod-errors";
 import { podMaker, type PodMaker } from "@/lib/server/runtimes/select";
 
 export const dynamic = "force-dynamic";
@@ -24,6 +24,6 @@ export async function POST(req: Request) {
     const pods = await runtime.pods.createCatalogueEntry(body.entry);
     return NextResponse.json({ entry: body.entry, runtime: runtime.id, pods }, { status: 201 });
   } catch (err) {
-    return podErrorResponse(err, runtime);
+    return failureResponse(describePodError(err, runtime));
   }
 }

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { CreatePodRequest } from "@/lib/model/pod-requests";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
-import { readJsonBody } from "@/lib/server/http";
-import { podErrorResponse } from "@/lib/server/pod-errors";
+import { failureResponse, readJsonBody } from "@/lib/server/http";
+import { describePodError } from "@/lib/server/pod-errors";
 import { podMaker, type PodMaker } from "@/lib/server/runtimes/select";
 
 export const dynamic = "force-dynamic";
@@ -19,6 +19,6 @@ export async function POST(req: Request) {
     const [pod] = await runtime.pods.createCatalogueEntry(body.sample);
     return NextResponse.json({ pod, runtime: runtime.id }, { status: 201 });
   } catch (err) {
-    return podErrorResponse(err, runtime);
+    return failureResponse(describePodError(err, runtime));
   }
 }

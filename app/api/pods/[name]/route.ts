@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { PodName } from "@/lib/model/pod-requests";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
-import { jsonError } from "@/lib/server/http";
-import { podErrorResponse } from "@/lib/server/pod-errors";
+import { failureResponse, jsonError } from "@/lib/server/http";
+import { describePodError } from "@/lib/server/pod-errors";
 import { findOurPod } from "@/lib/server/runtimes/select";
 
 export const dynamic = "force-dynamic";
@@ -22,6 +22,6 @@ export async function DELETE(req: Request, ctx: { params: Promise<{ name: string
     }
     return NextResponse.json({ removed, runtime: found!.runtime.id });
   } catch (err) {
-    return podErrorResponse(err, null);
+    return failureResponse(describePodError(err, null));
   }
 }

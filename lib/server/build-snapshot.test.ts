@@ -1,3 +1,8 @@
+/**
+ * buildSnapshot (lib/model/build-snapshot.ts) fed by the real readers (procfs, cgroupfs,
+ * toContainerFacts) on recorded fixtures: it lives here because it uses the adapters, which
+ * lib/model may not import.
+ */
 import fs from "node:fs";
 import path from "node:path";
 import type { ContainerInspectInfo } from "dockerode";
@@ -5,10 +10,10 @@ import { describe, expect, it } from "vitest";
 import { cgroupReader } from "@/lib/server/cgroupfs";
 import { toContainerFacts } from "@/lib/server/docker";
 import { readHostFacts, scanProcesses } from "@/lib/server/procfs";
-import { buildSnapshot } from "./build-snapshot";
-import { primaryCgroupPath, type CgroupRead } from "./cgroup-tree";
-import { emptyLimits } from "./parse-cgroupfs";
-import type { CgroupEntry, ContainerFacts, EngineStatus, HostFacts, ProcessFacts } from "./types";
+import { buildSnapshot } from "@/lib/model/build-snapshot";
+import { primaryCgroupPath, type CgroupRead } from "@/lib/model/cgroup-tree";
+import { emptyLimits } from "@/lib/model/parse-cgroupfs";
+import type { CgroupEntry, ContainerFacts, EngineStatus, HostFacts, ProcessFacts } from "@/lib/model/types";
 import { containerFacts } from "@/test/support/model-builders";
 
 /** Recorded from a real demo pod by `npm run record-fixtures` (test/fixtures/demo-pod). */
