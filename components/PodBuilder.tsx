@@ -2,11 +2,14 @@
 
 import { useMemo, useState } from "react";
 import useSWR from "swr";
-import { dockerRunScript } from "@/lib/model/docker-run-script";
 import { kubernetesYaml } from "@/lib/model/kubernetes-yaml";
-import { planPod } from "@/lib/model/pod-plan";
-import { COMMAND_PRESET_IDS, COMMAND_PRESETS, HOST_WARNING, imageIssues, NAMESPACE_CHOICES, SPEC_NAMESPACES, specIssues, UTS_EXPLANATION, type CommandPreset, type FieldIssue, type ImageChoice, type NamespaceChoice, type PodContainer, type PodSpec } from "@/lib/model/pod-spec";
+import { COMMAND_PRESET_IDS, COMMAND_PRESETS, HOST_WARNING, NAMESPACE_CHOICES, SPEC_NAMESPACES, UTS_EXPLANATION, type CommandPreset, type FieldIssue, type ImageChoice, type NamespaceChoice, type PodContainer, type PodSpec } from "@/lib/model/pod-spec";
+import type { RuntimeKind } from "@/lib/model/types";
 import { ApiError, createFromBuilder, fetchImageChoices } from "@/lib/view/api-client";
+import { runtimePreview } from "@/lib/view/builder-preview";
+import { chosenRuntime, creatableRuntimes } from "@/lib/view/runtimes";
+import { useLiveSnapshot } from "@/lib/view/use-live-snapshot";
+import RuntimePicker from "./RuntimePicker";
 
 /**
  * The pod builder: compose a pod (sandbox, containers from the allow-listed images with
@@ -59,7 +62,11 @@ function presetsFor(image: ImageChoice | undefined): CommandPreset[] {
 }
 
 export default function PodBuilder({ token }: { token: string }) {
-  const { data, error } = useSWR("/api/builder", fetchImageChoices);
+  const { data: snapshot } = useLiveSnapshot();
+  const creatable = creatableRuntimes(snapshot);
+  const [wanted, setWanted] = useState<RuntimeKind | null>(null);
+  const runtime = chosenRuntime(creatable, wanted) ?? "docker";
+  const { data, error } = useSWR(`/api/builder?runtime=${runtime}`, fetchImageChoices);
   if (error) {
     return (
       <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
@@ -68,10 +75,15 @@ export default function PodBuilder({ token }: { token: string }) {
     );
   }
   if (!data) return <p className="p-4 text-slate-500">Listing the images…</p>;
-  return <BuilderForm token={token} images={data.images} />;
+  return (
+    <div className="flex flex-col gap-2">
+      <RuntimePicker choices={creatable} value={runtime} onChange={setWanted} />
+      <BuilderForm key={runtime} token={token} images={data.images} runtime={runtime} />
+    </div>
+  );
 }
 
-function BuilderForm({ token, images }: { token: string; images: ImageChoice[] }) {
+function BuilderForm({ token, images, runtime }: { token: string; images: ImageChoice[]; runtime: RuntimeKind }) {
   const [spec, setSpec] = useState<PodSpec>(() => initialSpec(images));
   const [serverIssues, setServerIssues] = useState<FieldIssue[]>([]);
   const [notice, setNotice] = useState<{ kind: "info" | "error"; text: string } | null>(null);
@@ -84,14 +96,10 @@ function BuilderForm({ token, images }: { token: string; images: ImageChoice[] }
   const setContainer = (i: number, change: Partial<PodContainer>) =>
     edit((s) => ({ ...s, containers: s.containers.map((c, j) => (j === i ? { ...c, ...change } : c)) }));
 
-  const schemaIssues = useMemo(() => specIssues(spec), [spec]);
-  const issues = useMemo(
-    () => [...(schemaIssues.length > 0 ? schemaIssues : imageIssues(spec, images)), ...serverIssues],
-    [schemaIssues, spec, images, serverIssues],
-  );
+  const [uid] = useState(() => crypto.randomUUID());
+  const preview = useMemo(() => runtimePreview(runtime, spec, images, uid), [runtime, spec, images, uid]);
+  const issues = [...preview.issues, ...serverIssues];
   const valid = issues.length === 0;
-  const sourceOf = (ref: string) => images.find((i) => i.ref === ref)?.source ?? "other";
-  const script = valid ? dockerRunScript(planPod(spec, { sample: "builder", sourceOf })) : null;
   const yaml = valid ? kubernetesYaml(spec) : null;
   const hostChosen = SPEC_NAMESPACES.some((t) => spec.namespaces[t] === "host");
 
@@ -99,7 +107,7 @@ function BuilderForm({ token, images }: { token: string; images: ImageChoice[] }
     setBusy(true);
     setNotice(null);
     try {
-      const { pods } = await createFromBuilder(token, spec);
+      const { pods } = await createFromBuilder(token, spec, runtime);
       setNotice({ kind: "info", text: `Created pod ${pods[0]?.name}: ${pods[0]?.containers.map((c) => c.name).join(", ")}.` });
     } catch (err) {
       if (err instanceof ApiError) {
@@ -360,7 +368,7 @@ function BuilderForm({ token, images }: { token: string; images: ImageChoice[] }
       </form>
 
       <div className="flex min-w-0 flex-col gap-4">
-        <Preview title="docker run" copyLabel="Copy docker run" testId="preview-docker" text={script} />
+        <Preview title={preview.title} copyLabel={preview.copyLabel} testId={preview.testId} text={preview.text} />
         <Preview title="Kubernetes Pod (YAML)" copyLabel="Copy YAML" testId="preview-yaml" text={yaml} />
       </div>
     </div>
