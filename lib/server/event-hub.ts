@@ -3,8 +3,10 @@ import { backoffDelay, type Backoff } from "@/lib/model/backoff";
 import { EventCursor, type ContainerEvent } from "@/lib/model/engine-events";
 import { EventHistory } from "@/lib/model/event-history";
 import type { EngineFeed, LiveMessage } from "@/lib/model/live-messages";
+import { manualSignalHandling } from "./config";
 import { getDockerClient, type DockerClient } from "./docker";
 import { explainEngineError } from "./engine-errors";
+import { processSingleton } from "./singleton";
 
 /**
  * The server's one follower of the Docker engine's `/events` stream, shared by every
@@ -155,16 +157,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** The one hub of this server process (kept on globalThis so every route bundle shares it). */
 export function getEventHub(): EventHub {
-  const g = globalThis as { __podAnatomyEventHub?: EventHub };
-  if (!g.__podAnatomyEventHub) {
+  return processSingleton("__podAnatomyEventHub", () => {
     const hub = new EventHub(getDockerClient());
     // On SIGINT/SIGTERM `next start` stops listening and waits for every open response to
     // end; an event stream never would. End them, so the server can exit (unless the app
     // handles signals itself: NEXT_MANUAL_SIG_HANDLE).
-    if (!process.env.NEXT_MANUAL_SIG_HANDLE) {
+    if (!manualSignalHandling()) {
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => hub.shutdown());
     }
-    g.__podAnatomyEventHub = hub;
-  }
-  return g.__podAnatomyEventHub;
+    return hub;
+  });
 }

@@ -7,6 +7,7 @@ import { explainEngineError } from "./engine-errors";
 import { getEventHub } from "./event-hub";
 import { ParallelProcScanner } from "./proc-scan";
 import { readHostFacts } from "./procfs";
+import { processSingleton } from "./singleton";
 
 export interface SnapshotSources {
   docker: DockerClient;
@@ -151,8 +152,7 @@ interface SnapshotState {
 }
 
 function state(): SnapshotState {
-  const g = globalThis as { __podAnatomySnapshot?: SnapshotState };
-  if (!g.__podAnatomySnapshot) {
+  return processSingleton("__podAnatomySnapshot", () => {
     const s: SnapshotState = {
       cache: new InspectCache(),
       generation: 0,
@@ -172,9 +172,8 @@ function state(): SnapshotState {
         s.cache.distrust();
       },
     });
-    g.__podAnatomySnapshot = s;
-  }
-  return g.__podAnatomySnapshot;
+    return s;
+  });
 }
 
 export interface TakenSnapshot extends TimedSnapshot {
