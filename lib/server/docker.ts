@@ -6,7 +6,9 @@ import { CONTAINER_ACTIONS, parseEngineEventLine, sinceParam, type ContainerEven
 import { NdjsonSplitter, type SplitResult } from "@/lib/model/ndjson";
 import { parsePullMessage, type PullMessage } from "@/lib/model/pull-progress";
 import type { ContainerFacts, PortBinding } from "@/lib/model/types";
+import { dockerEndpoint } from "./config";
 import { engineMessage, isConflict, isNotFound } from "./engine-errors";
+import { processSingleton } from "./singleton";
 
 /**
  * The Docker engine, as Pod Anatomy uses it. Everything that leaves this file is one of
@@ -140,11 +142,6 @@ function bounded<T>(call: Promise<T>, ms = CALL_TIMEOUT_MS): Promise<T> {
   return Promise.race([call, expired]).finally(() => clearTimeout(timer));
 }
 
-/** The engine endpoint dockerode will use, for messages. */
-export function describeEndpoint(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOCKER_HOST && env.DOCKER_HOST.length > 0 ? env.DOCKER_HOST : "unix:///var/run/docker.sock";
-}
-
 /** Reshape `docker inspect` output into our ContainerFacts. Pure; exported for tests on recorded JSON. */
 export function toContainerFacts(raw: ContainerInspectInfo): ContainerFacts {
   const ports: PortBinding[] = [];
@@ -235,7 +232,7 @@ export class DockerodeClient implements DockerClient {
   /** For streams (pull, build): no socket timeout, they may be long. */
   private readonly streams = new Docker();
 
-  constructor(endpoint = describeEndpoint()) {
+  constructor(endpoint = dockerEndpoint()) {
     this.endpoint = endpoint;
   }
 
@@ -445,7 +442,5 @@ export class DockerodeClient implements DockerClient {
 
 /** The one client of this server process (kept on globalThis so every route bundle shares it). */
 export function getDockerClient(): DockerClient {
-  const g = globalThis as { __podAnatomyDocker?: DockerClient };
-  g.__podAnatomyDocker ??= new DockerodeClient();
-  return g.__podAnatomyDocker;
+  return processSingleton<DockerClient>("__podAnatomyDocker", () => new DockerodeClient());
 }

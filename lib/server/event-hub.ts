@@ -2,8 +2,10 @@ import "server-only";
 import { backoffDelay, type Backoff } from "@/lib/model/backoff";
 import { EventHistory } from "@/lib/model/event-history";
 import type { EngineFeed, LiveMessage } from "@/lib/model/live-messages";
+import { manualSignalHandling } from "./config";
 import { getRuntimeRegistry } from "./runtimes/registry";
 import type { RuntimeAdapter, RuntimeChange } from "./runtimes/runtime";
+import { processSingleton } from "./singleton";
 
 /**
  * The server's one follower of every runtime's changes, shared by every browser that
@@ -190,18 +192,16 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** The one hub of this server process (kept on globalThis so every route bundle shares it). */
+/** The one hub of this server process (a process singleton: every route bundle shares it). */
 export function getEventHub(): EventHub {
-  const g = globalThis as { __podAnatomyEventHub?: EventHub };
-  if (!g.__podAnatomyEventHub) {
+  return processSingleton("__podAnatomyEventHub", () => {
     const hub = new EventHub(() => getRuntimeRegistry().list());
     // On SIGINT/SIGTERM `next start` stops listening and waits for every open response to
     // end; an event stream never would. End them, so the server can exit (unless the app
     // handles signals itself: NEXT_MANUAL_SIG_HANDLE).
-    if (!process.env.NEXT_MANUAL_SIG_HANDLE) {
+    if (!manualSignalHandling()) {
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => hub.shutdown());
     }
-    g.__podAnatomyEventHub = hub;
-  }
-  return g.__podAnatomyEventHub;
+    return hub;
+  });
 }

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import type { CatalogueImageRole, ResolvedImageRef } from "@/lib/model/catalogue";
 import type { ImageChoice, Tool } from "@/lib/model/pod-spec";
 import { LABEL_APP, LABEL_APP_VALUE } from "@/lib/model/types";
+import { busyboxPath, imagesSetting } from "./config";
 import type { DockerClient } from "./docker";
 import { fs } from "./host-fs";
 import { getPullTracker } from "./pull-tracker";
@@ -43,7 +44,7 @@ export const REAL_IMAGES: Record<CatalogueImageRole, string> = {
 };
 
 const STAND_IN_DIR = path.join(process.cwd(), "images", "stand-in");
-const BUSYBOX = process.env.POD_ANATOMY_BUSYBOX ?? "/bin/busybox";
+const BUSYBOX = busyboxPath();
 
 /** Files of each stand-in's build context (besides the binaries we produce). */
 const STAND_IN_FILES: Record<StandInRole, string[]> = {
@@ -66,7 +67,7 @@ export class ImageError extends Error {
 type Mode = "auto" | "stand-in" | "real";
 
 function imageMode(): Mode {
-  const m = process.env.POD_ANATOMY_IMAGES ?? "auto";
+  const m = imagesSetting();
   if (m === "auto" || m === "stand-in" || m === "real") return m;
   throw new ImageError(`POD_ANATOMY_IMAGES=${m} is not understood.`, "Use auto, stand-in or real.");
 }

@@ -1,9 +1,11 @@
 import "server-only";
 import { findHalfMadePods } from "@/lib/model/half-made-pods";
 import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, LABEL_RUN } from "@/lib/model/types";
+import { runId } from "./config";
 import type { DockerClient } from "./docker";
 import { explainEngineError } from "./engine-errors";
 import { removePodContainers } from "./pods";
+import { processSingleton } from "./singleton";
 
 /**
  * Half-made pods are found by label and removed:
@@ -25,9 +27,7 @@ interface LeftoverState {
 
 /** Kept on globalThis: instrumentation and every route bundle share one state. */
 function state(): LeftoverState {
-  const g = globalThis as { __podAnatomyLeftovers?: LeftoverState };
-  g.__podAnatomyLeftovers ??= { creating: new Set(), retrying: false, requested: false };
-  return g.__podAnatomyLeftovers;
+  return processSingleton<LeftoverState>("__podAnatomyLeftovers", () => ({ creating: new Set(), retrying: false, requested: false }));
 }
 
 /** Run `make` while `pod` counts as being created, so no sweep takes it for a leftover. */
@@ -48,7 +48,7 @@ export interface RemovedPod {
 
 /** Find our half-made pods by label and remove every container of each (members first). */
 export async function removeHalfMadePods(docker: DockerClient): Promise<RemovedPod[]> {
-  const run = process.env.POD_ANATOMY_RUN_ID;
+  const run = runId();
   const containers = await docker.listContainers({
     labels: [`${LABEL_APP}=${LABEL_APP_VALUE}`, ...(run ? [`${LABEL_RUN}=${run}`] : [])],
   });

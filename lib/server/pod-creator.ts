@@ -4,6 +4,7 @@ import { planPod, type PlannedContainer, type PlannedKind } from "@/lib/model/po
 import { imageIssues, specIssues, type FieldIssue, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
 import { catalogueEntry, type CatalogueEntryId, type CatalogueImageRole, type ResolvedImageRef } from "@/lib/model/catalogue";
 import { LABEL_RUN, type ImageSource } from "@/lib/model/types";
+import { runId } from "./config";
 import { isPortInUse } from "./engine-errors";
 import { deletePod, listPodContainers, PortInUseError } from "./pods";
 import type { ContainerSpec, DockerClient } from "./docker";
@@ -134,7 +135,7 @@ export function createPods(
     ]);
     await ensureChoicesPresent(docker, refs, opts.images);
     const sourceOf = (ref: string): ImageSource => opts.images.find((i) => i.ref === ref)?.source ?? "other";
-    const run = process.env.POD_ANATOMY_RUN_ID;
+    const run = runId();
     const extraLabels: Record<string, string> = run ? { [LABEL_RUN]: run } : {};
 
     const created: CreatedSpecPod[] = [];

@@ -1,5 +1,6 @@
 import "server-only";
 import { applyPullMessage, endPull, startPull, type PullMessage, type TrackedPull } from "@/lib/model/pull-progress";
+import { processSingleton } from "./singleton";
 
 /** How long an ended pull stays listed: long enough for a page polling every 500 ms to show how it ended. */
 export const KEEP_ENDED_MS = 30_000;
@@ -63,7 +64,5 @@ export class PullTracker {
 
 /** The one tracker of this server process (on globalThis so every route bundle shares it). */
 export function getPullTracker(): PullTracker {
-  const g = globalThis as { __podAnatomyPulls?: PullTracker };
-  g.__podAnatomyPulls ??= new PullTracker();
-  return g.__podAnatomyPulls;
+  return processSingleton("__podAnatomyPulls", () => new PullTracker());
 }

@@ -8,6 +8,7 @@ import { ParallelProcScanner } from "./proc-scan";
 import { readHostFacts } from "./procfs";
 import { getRuntimeRegistry } from "./runtimes/registry";
 import type { RuntimeAdapter } from "./runtimes/runtime";
+import { processSingleton } from "./singleton";
 
 export interface SnapshotSources {
   /** Every runtime to ask (lib/server/runtimes/registry.ts); Docker first. */
@@ -113,8 +114,7 @@ interface SnapshotState {
 }
 
 function state(): SnapshotState {
-  const g = globalThis as { __podAnatomySnapshot?: SnapshotState };
-  if (!g.__podAnatomySnapshot) {
+  return processSingleton("__podAnatomySnapshot", () => {
     const s: SnapshotState = { generation: 0, latest: null, running: Promise.resolve(), scanner: new ParallelProcScanner() };
     getEventHub().subscribe({
       message(m) {
@@ -124,9 +124,8 @@ function state(): SnapshotState {
         s.generation++;
       },
     });
-    g.__podAnatomySnapshot = s;
-  }
-  return g.__podAnatomySnapshot;
+    return s;
+  });
 }
 
 export interface TakenSnapshot extends TimedSnapshot {

@@ -5,6 +5,7 @@ import type { RuntimeKind } from "@/lib/model/types";
 import { getDockerClient } from "../docker";
 import { CriRuntime } from "./cri/adapter";
 import { findCriEndpoints } from "./cri/endpoints";
+import { processSingleton } from "../singleton";
 import { DockerRuntime } from "./docker-runtime";
 import type { RuntimeAdapter } from "./runtime";
 
@@ -80,9 +81,7 @@ export function hostRuntimeCandidates(): RuntimeCandidate[] {
   return [{ id: "docker", make: () => new DockerRuntime(getDockerClient()) }, ...cri];
 }
 
-/** The one registry of this server process (kept on globalThis so every route bundle shares it). */
+/** The one registry of this server process (a process singleton: every route bundle shares it). */
 export function getRuntimeRegistry(): RuntimeRegistry {
-  const g = globalThis as { __podAnatomyRuntimes?: RuntimeRegistry };
-  g.__podAnatomyRuntimes ??= new RuntimeRegistry(hostRuntimeCandidates);
-  return g.__podAnatomyRuntimes;
+  return processSingleton("__podAnatomyRuntimes", () => new RuntimeRegistry(hostRuntimeCandidates));
 }

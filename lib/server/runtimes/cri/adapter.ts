@@ -1,4 +1,5 @@
 import "server-only";
+import { runId } from "../../config";
 import { randomBytes, randomUUID } from "node:crypto";
 import net from "node:net";
 import { catalogueEntry, type CatalogueEntryId, type CatalogueImageRole, type ResolvedImageRef } from "@/lib/model/catalogue";
@@ -339,7 +340,7 @@ class CriPods implements PodOperations {
         else throw new PodSpecError([{ path: "image", message: `${ref} is not in the runtime's image store` }]);
       }
       const sourceOf = (ref: string): ImageSource => choices.find((c) => normaliseRef(c.ref) === normaliseRef(ref))?.source ?? "other";
-      const run = process.env.POD_ANATOMY_RUN_ID;
+      const run = runId();
       const extraLabels: Record<string, string> = run ? { [LABEL_RUN]: run } : {};
 
       const created: CreatedSpecPod[] = [];

@@ -1,4 +1,5 @@
 import "server-only";
+import { criEndpointSetting } from "../../config";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
@@ -28,7 +29,7 @@ export const PROTO_PATH = path.join(process.cwd(), "lib", "server", "runtimes", 
 
 /** The default endpoint: CONTAINER_RUNTIME_ENDPOINT (as for crictl), else containerd's. */
 export function defaultCriEndpoint(): string {
-  return process.env.CONTAINER_RUNTIME_ENDPOINT || "unix:///run/containerd/containerd.sock";
+  return criEndpointSetting() ?? "unix:///run/containerd/containerd.sock";
 }
 
 /** The socket path of an endpoint `unix:///path` (or a bare path). */

@@ -1,4 +1,5 @@
 import "server-only";
+import { criEndpointSetting } from "@/lib/server/config";
 import { fs, joinPath } from "@/lib/server/host-fs";
 
 /**
@@ -79,7 +80,7 @@ export function findCriEndpoints(opts: FindOptions = {}): FoundCriEndpoint[] {
   const procRoot = opts.procRoot ?? "/proc";
   const env = opts.env ?? process.env;
   const hostRoot = opts.hostRoot ?? "";
-  const fromEnv = env.CONTAINER_RUNTIME_ENDPOINT;
+  const fromEnv = criEndpointSetting(env);
   if (fromEnv) {
     const socketPath = fromEnv.startsWith("unix://") ? fromEnv.slice("unix://".length) : fromEnv;
     return [{ endpoint: `unix://${socketPath}`, socketPath, source: "env", pid: null, process: null }];

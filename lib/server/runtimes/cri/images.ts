@@ -1,4 +1,5 @@
 import "server-only";
+import { ctrPath, imagesSetting } from "../../config";
 import { spawn } from "node:child_process";
 import type { CatalogueImageRole, ResolvedImageRef } from "@/lib/model/catalogue";
 import type { ImageChoice } from "@/lib/model/pod-spec";
@@ -16,7 +17,7 @@ import type { CriClient } from "./client";
  * runtime has them, or pulls them (PullImage).
  */
 
-const CTR = process.env.POD_ANATOMY_CTR ?? "ctr";
+const CTR = ctrPath();
 const IMPORT_TIMEOUT_MS = 120_000;
 
 type StandInRole = "pause" | "nginx" | "ghost" | "busybox";
@@ -98,7 +99,7 @@ async function tryPull(cri: CriClient, ref: string): Promise<boolean> {
 }
 
 function mode(): "auto" | "stand-in" | "real" {
-  const m = process.env.POD_ANATOMY_IMAGES ?? "auto";
+  const m = imagesSetting();
   return m === "stand-in" || m === "real" ? m : "auto";
 }
 
