@@ -1,0 +1,49 @@
+import fs from "node:fs";
+import { expect, test, type Page } from "@playwright/test";
+import { createDemoPod, deletePod, removeRunContainers } from "./support/demo-pod";
+
+/**
+ * What a trainer on a Kubernetes node does: pick the node's runtime (containerd, through the
+ * CRI) beside Docker, click "Create demo pod", and see the pod the kubelet's calls make —
+ * its sandbox as the hub, the runtime named on the pod. Screenshots for the slides.
+ */
+test.afterAll(removeRunContainers);
+
+async function pickRuntime(page: Page, label: RegExp) {
+  const select = page.getByLabel("Runtime for new pods");
+  await expect(select).toBeVisible();
+  const option = select.locator("option", { hasText: label });
+  await select.selectOption((await option.getAttribute("value"))!);
+}
+
+async function shoot(page: Page, name: string, attach: (name: string, opts: { path: string; contentType: string }) => Promise<void>) {
+  fs.mkdirSync("artifacts", { recursive: true });
+  const path = `artifacts/${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  await attach(name, { path, contentType: "image/png" });
+}
+
+test("create the demo pod through the CRI from the page: the pod sandbox is the hub, the pod says containerd (CRI)", async ({ page }, testInfo) => {
+  await page.goto("/");
+  await expect(page.getByTestId("runtime-cri")).toContainText(/containerd \(CRI\)/);
+  await pickRuntime(page, /containerd \(CRI\)/);
+  const podName = await createDemoPod(page);
+  await expect(page.getByTestId("notice")).toContainText("on containerd (CRI)");
+
+  const item = page.locator(`[data-pod="${podName}"]`);
+  await expect(item).toHaveAttribute("data-runtime", "containerd");
+  await expect(item.getByTestId("pod-runtime")).toHaveText("containerd (CRI)");
+  await expect(item).toContainText("ready");
+
+  // The hub: the CRI's pod sandbox (pause), with nginx and ghost as spokes sharing net, ipc, uts and pid.
+  const hub = page.locator(`g[data-role="sandbox"]`, { hasText: `${podName}-POD` });
+  await expect(hub).toBeVisible();
+  const hubId = await hub.getAttribute("data-id");
+  const spokes = page.locator(`[data-testid="spoke-label"][data-edge^="${hubId}->"]`);
+  await expect(spokes).toHaveCount(2);
+  for (const label of await spokes.allTextContents()) for (const ns of ["net", "ipc", "uts", "pid"]) expect(label).toContain(ns);
+
+  await shoot(page, "cri-demo-pod", testInfo.attach.bind(testInfo));
+  await deletePod(page, podName);
+  await expect(page.locator(`g[data-id="${hubId}"]`)).toHaveCount(0);
+});
