@@ -74,3 +74,6 @@ wait_for_url() {
   for i in $(seq 1 "$2"); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done
   return 1
 }
+
+# Podman's libpod API service (ensure_podman, stop_started_podman).
+. "$(dirname "${BASH_SOURCE[0]}")/runtimes/podman.sh"
