@@ -65,8 +65,10 @@ function queryString(query: CallOptions["query"]): string {
 
 function libpodMessage(status: number, text: string): string {
   try {
-    const j = JSON.parse(text) as { message?: string; cause?: string };
+    const j = JSON.parse(text) as { message?: string; cause?: string; Errs?: string[] | null };
     if (j && typeof j.message === "string") return j.message;
+    // A pod's start or stop answers {"Errs": [one per container], "Id"} (HTTP 409).
+    if (j && Array.isArray(j.Errs) && j.Errs.length > 0) return j.Errs.join("; ");
   } catch {
     /* not JSON: a plain-text answer (a Docker engine's "page not found", Go's "Not Found") */
   }
