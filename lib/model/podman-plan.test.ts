@@ -5,6 +5,7 @@ import { UTS_EXPLANATION } from "./pod-spec";
 import {
   PODMAN_NONE_ISSUE,
   PODMAN_UTS_NOTE,
+  PODMAN_VOLUMES_NOTE,
   planPodmanPod,
   podmanCatalogueSpec,
   podmanScript,
@@ -68,13 +69,18 @@ describe("planPodmanPod: other entries", () => {
     ]);
     expect(plan.volumes).toEqual([
       expect.objectContaining({ Name: "init-t1-site", Options: {} }),
-      expect.objectContaining({ Name: "init-t1-cache", Options: { type: "tmpfs", device: "tmpfs", o: "size=50m" } }),
+      expect.objectContaining({ Name: "init-t1-cache", Options: { type: "tmpfs", device: "tmpfs", o: "nr_blocks=12800" } }),
     ]);
     expect(plan.volumes[0]!.Label).toMatchObject({ "io.pod-anatomy.pod": "init-t1", "io.pod-anatomy.run": "podman-unit" });
-    expect(plan.containers[2]!.body.volumes).toEqual([
+    expect(plan.create.volumes).toEqual([
       { Name: "init-t1-site", Dest: "/data/site" },
       { Name: "init-t1-cache", Dest: "/data/cache" },
     ]);
+    for (const c of plan.containers) expect(c.body.volumes).toBeUndefined(); // inherited from the pod; a duplicate is refused
+    expect(plan.notes).not.toContain(PODMAN_VOLUMES_NOTE);
+    const spec = specOf("init-and-emptydir");
+    spec.containers[1] = { ...spec.containers[1]!, mountVolumes: false, command: "sleep" };
+    expect(planPodmanPod(spec, opts).notes).toContain(PODMAN_VOLUMES_NOTE);
   });
   it("host-namespaces: the pod on the host's network, each container on the host's ipc, pid, uts", () => {
     const plan = planPodmanPod(specOf("host-namespaces"), opts);
@@ -127,11 +133,11 @@ describe("podmanScript", () => {
   it("renders volume, pod and container commands, then the pod's start", () => {
     const script = podmanScript(planPodmanPod(specOf("init-and-emptydir"), opts));
     expect(script).toContain("podman volume create");
-    expect(script).toContain("--opt o=size=50m");
+    expect(script).toContain("--opt o=nr_blocks=12800");
     expect(script).toContain("podman pod create \\\n    --name init-t1 \\\n    --infra-name init-t1-pause");
     expect(script).toContain("--share net,ipc,uts");
     expect(script).toContain("--init-ctr always");
-    expect(script).toContain("-v init-t1-site:/data/site");
+    expect(script).toMatch(/pod create[^]*-v init-t1-site:\/data\/site[^]*podman create/);
     expect(script.trim().endsWith("podman pod start init-t1")).toBe(true);
   });
   it("the port on 127.0.0.1, host network, limits", () => {

@@ -17,8 +17,12 @@
  *   them one after the other to completion before the other containers. ("once" would
  *   remove them after the first run, and the page could not show them completed.)
  * - emptyDir-like volumes are named volumes of the pod's (`<pod>-<volume>`, labelled as ours,
- *   tmpfs with a size for medium memory), mounted by the containers that mount volumes.
- *   Never a host path.
+ *   tmpfs with a size for medium memory), given to the pod (`podman pod create -v`): the
+ *   infra container holds them (as the Docker sandbox does) and Podman mounts them in every
+ *   container of the pod — a container cannot opt out (mountVolumes false is noted, not
+ *   honoured). Measured: with the volumes on the members only, a tmpfs volume is unmounted
+ *   when its last user exits and what an init container wrote is gone; with them on both,
+ *   Podman refuses the duplicate mount destination. Never a host path.
  * - Nothing shared at all: `--share none` (the API shares nothing when the list is empty).
  */
 import { COMMAND_PRESETS, shellQuote, specIssues, UTS_EXPLANATION, volumePath, type FieldIssue, type PlannedKind, type PodContainer, type PodSpec } from "./pod-spec";
@@ -52,6 +56,8 @@ export interface LibpodPodCreate {
   cgroup_parent?: string;
   infra_image?: string;
   infra_command?: string[];
+  /** The pod's volumes, mounted in the infra container: it keeps a tmpfs volume mounted while the pod lives. */
+  volumes?: { Name: string; Dest: string }[];
 }
 
 /** POST /libpod/containers/create: libpod's SpecGenerator, the fields used. */
@@ -108,6 +114,8 @@ export const PODMAN_SLEEP_NOTE =
   "The infra container runs `sleep infinity` from the spec's image (--infra-image, --infra-command): it holds the namespaces, but unlike pause or Podman's catatonit it does not reap zombies.";
 export const PODMAN_PAUSE_NOTE =
   "The infra container is Podman's own (localhost/podman-pause, built locally from catatonit, which as PID 1 reaps zombies like pause).";
+export const PODMAN_VOLUMES_NOTE =
+  "Podman mounts a pod's volumes (podman pod create -v) in every container of the pod, also in those that do not mount volumes here.";
 export const PODMAN_NONE_ISSUE =
   "A Podman pod without an infra container (--infra=false) cannot share namespaces at pod level: choose a pause or sleep sandbox.";
 
@@ -181,11 +189,15 @@ export function planPodmanPod(spec: PodSpec, opts: PodmanPlanOptions): PodmanPla
     create.infra_command = ["sleep", "infinity"];
   }
 
+  if (spec.volumes.length > 0 && [...spec.initContainers, ...spec.containers].some((c) => !c.mountVolumes)) notes.push(PODMAN_VOLUMES_NOTE);
+  if (spec.volumes.length > 0) create.volumes = spec.volumes.map((v) => ({ Name: podmanVolumeName(spec.name, v.name), Dest: volumePath(v) }));
+
   const volumes = spec.volumes.map((v): LibpodVolumeCreate => ({
     Name: podmanVolumeName(spec.name, v.name),
     Driver: "local",
     Label: { [LABEL_APP]: LABEL_APP_VALUE, [LABEL_POD]: spec.name, ...opts.extraLabels },
-    Options: v.medium === "memory" ? { type: "tmpfs", device: "tmpfs", o: `size=${v.sizeLimitMi ?? 1}m` } : ({} as Record<string, string>),
+    // tmpfs size as nr_blocks (4 KiB pages): Podman 4.3.1 refuses o=size=… ("Filesystem does not support Project Quota").
+    Options: v.medium === "memory" ? { type: "tmpfs", device: "tmpfs", o: `nr_blocks=${(v.sizeLimitMi ?? 1) * 256}` } : ({} as Record<string, string>),
   }));
 
   /** A namespace not shared with the pod: the host's, or the container's own (Podman's default). */
@@ -221,9 +233,6 @@ export function planPodmanPod(spec: PodSpec, opts: PodmanPlanOptions): PodmanPla
       if (memoryMi !== null) body.resource_limits.memory = { limit: memoryMi * 1024 * 1024 };
       if (cpus !== null) body.resource_limits.cpu = { quota: Math.round(cpus * CPU_PERIOD), period: CPU_PERIOD };
       if (pidsMax !== null) body.resource_limits.pids = { limit: pidsMax };
-    }
-    if (c.mountVolumes && spec.volumes.length > 0) {
-      body.volumes = spec.volumes.map((v) => ({ Name: podmanVolumeName(spec.name, v.name), Dest: volumePath(v) }));
     }
     return { kind, podName: c.name, body };
   };
@@ -268,6 +277,7 @@ export function podmanScript(plan: PodmanPlan): string {
   if (p.cgroup_parent) pod.push(["--cgroup-parent", p.cgroup_parent]);
   if (p.infra_image) pod.push(["--infra-image", p.infra_image]);
   if (p.infra_command) pod.push(["--infra-command", JSON.stringify(p.infra_command)]);
+  for (const v of p.volumes ?? []) pod.push(["-v", `${v.Name}:${v.Dest}`]);
   out.push(line(pod));
   for (const c of plan.containers) {
     const b = c.body;

@@ -260,6 +260,8 @@ export class PodmanRuntime implements RuntimeAdapter {
       const list = ((await this.client.get("/containers/json", { query: { all: true, filters: JSON.stringify({ pod: [p.Id] }) }, timeoutMs: TIMEOUTS.list })) ??
         []) as LibpodContainerListEntry[];
       try {
+        // Stopped first with a short grace (DELETE alone waits 10 s for processes that ignore SIGTERM, as nc does).
+        await this.client.post(`/pods/${p.Id}/stop`, null, { query: { t: 2 }, timeoutMs: TIMEOUTS.remove }).catch(() => undefined);
         await this.client.call("DELETE", `/pods/${p.Id}`, { query: { force: true }, timeoutMs: TIMEOUTS.remove });
       } catch (err) {
         if (!(err instanceof LibpodHttpError && err.status === 404)) throw err;
@@ -270,11 +272,13 @@ export class PodmanRuntime implements RuntimeAdapter {
     const filters = JSON.stringify({ label: [`${LABEL_APP}=${LABEL_APP_VALUE}`, `${LABEL_POD}=${pod}`] });
     const strays = ((await this.client.get("/containers/json", { query: { all: true, filters }, timeoutMs: TIMEOUTS.list })) ?? []) as LibpodContainerListEntry[];
     for (const c of strays) {
-      await this.client.call("DELETE", `/containers/${c.Id}`, { query: { force: true, v: true }, timeoutMs: TIMEOUTS.remove }).catch(() => undefined);
+      await this.client.call("DELETE", `/containers/${c.Id}`, { query: { force: true, t: 2 }, timeoutMs: TIMEOUTS.remove }).catch(() => undefined);
       removed.push(c.Names[0] ?? c.Id);
     }
     const volumes = ((await this.client.get("/volumes/json", { query: { filters }, timeoutMs: TIMEOUTS.list })) ?? []) as { Name: string }[];
-    for (const v of volumes) await this.client.call("DELETE", `/volumes/${encodeURIComponent(v.Name)}`, { query: { force: true }, timeoutMs: TIMEOUTS.remove });
+    // Not forced: their containers are gone by now. (Measured with 4.3.1: a forced volume
+    // removal racing a container's cleanup process deadlocks the service.)
+    for (const v of volumes) await this.client.call("DELETE", `/volumes/${encodeURIComponent(v.Name)}`, { timeoutMs: TIMEOUTS.remove });
     return removed;
   }
 
