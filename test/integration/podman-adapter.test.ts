@@ -202,6 +202,30 @@ describe("a pod made with the podman CLI", () => {
     expect(containerIdFromCgroups(parseCgroupFile(fs.readFileSync(`/proc/${member.pid}/cgroup`, "utf8")))).toBe(member.id);
     expect(inode(member.pid!, "net")).toBe(inode(infra.pid!, "net"));
   });
+
+  it("is not Pod Anatomy's: deletePod leaves it, exec is refused", async () => {
+    expect(await rt.pods.deletePod(CLI_POD)).toEqual([]);
+    expect(podman("pod", "inspect", CLI_POD, "--format", "{{.State}}")).toBe("Running");
+    await expect(rt.pods.exec(`${CLI_POD}-sleeper`, ["true"], { timeoutMs: 5000, maxBytes: 100 })).rejects.toThrow(/not a container of Pod Anatomy's/);
+  });
+});
+
+describe("all or nothing", () => {
+  it("a port already in use: PortInUseError, and nothing of the pod is left", async () => {
+    const { createServer } = await import("node:net");
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(PORT + 1, "127.0.0.1", resolve));
+    try {
+      await expect(rt.pods.createCatalogueEntry("ghost-behind-nginx", { suffix: `${SUFFIX}x`, hostPort: PORT + 1 })).rejects.toMatchObject({
+        name: "PortInUseError",
+        port: PORT + 1,
+      });
+    } finally {
+      blocker.close();
+    }
+    expect(podman("pod", "ps", "-q", "--filter", `name=^demo-${SUFFIX}x$`)).toBe("");
+    expect(podman("ps", "-aq", "--filter", `label=io.pod-anatomy.pod=demo-${SUFFIX}x`)).toBe("");
+  });
 });
 
 describe("init containers, volumes and limits", () => {

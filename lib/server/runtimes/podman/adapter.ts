@@ -17,12 +17,12 @@ import {
 } from "@/lib/model/podman-facts";
 import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, LABEL_RUN, type ContainerFacts, type ImageSource, type RuntimeStatus } from "@/lib/model/types";
 import type { DockerClient } from "@/lib/server/docker";
-import { ensureChoicesPresent, imageChoices as dockerImageChoices, resolveImage } from "@/lib/server/images";
+import { ensureChoicesPresent, imageChoices as dockerImageChoices } from "@/lib/server/images";
 import { InitFailedError, PodExistsError, PodSpecError } from "@/lib/server/pod-creator";
 import { isPortInUse, PortInUseError } from "@/lib/server/pods";
 import type { CreatedContainer, CreatedSpecPod, ExecResult, PodOperations, RuntimeAdapter, RuntimeChange } from "../runtime";
 import { LibpodClient, LibpodHttpError, podmanSocketPath, TIMEOUTS } from "./client";
-import { ensureInPodman, podmanImageChoices } from "./images";
+import { ensureInPodman, podmanImageChoices, resolvePodmanImage } from "./images";
 
 /**
  * Podman, through its libpod REST API (the Docker-compatible endpoints say nothing of
@@ -151,10 +151,7 @@ export class PodmanRuntime implements RuntimeAdapter {
     for (const role of entry.roles) {
       // The sandbox is Podman's own infra container (catatonit), built by Podman locally.
       if (role === "pause") resolved.set(role, { ref: infra, source: "real" });
-      else {
-        if (!docker) throw new PodSpecError([{ path: "images", message: `no Docker engine to build the ${role} stand-in for Podman` }]);
-        resolved.set(role, await resolveImage(docker, role));
-      }
+      else resolved.set(role, await resolvePodmanImage(this.client, docker, role));
     }
     const specs = entry.pods({
       suffix: opts.suffix ?? randomBytes(3).toString("hex"),
@@ -284,7 +281,9 @@ export class PodmanRuntime implements RuntimeAdapter {
 
   async exec(containerId: string, argv: string[], opts: { timeoutMs: number; maxBytes: number }): Promise<ExecResult> {
     const inspect = (await this.client.get(`/containers/${encodeURIComponent(containerId)}/json`)) as { Config?: { Labels?: Record<string, string> | null } };
-    if (inspect.Config?.Labels?.[LABEL_APP] !== LABEL_APP_VALUE) throw new Error(`${containerId} is not a container of Pod Anatomy's: exec refused.`);
+    // Our pod label too: the stand-in images carry LABEL_APP themselves, so any container made from one has it.
+    const labels = inspect.Config?.Labels ?? {};
+    if (labels[LABEL_APP] !== LABEL_APP_VALUE || !labels[LABEL_POD]) throw new Error(`${containerId} is not a container of Pod Anatomy's: exec refused.`);
     const { Id } = (await this.client.post(`/containers/${encodeURIComponent(containerId)}/exec`, { Cmd: argv, AttachStdout: true, AttachStderr: true })) as { Id: string };
     const out = await this.client.execStart(Id, opts);
     let exitCode: number | null = null;
