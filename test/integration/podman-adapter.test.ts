@@ -10,9 +10,11 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { discoverProcfsContainers } from "@/lib/model/discover-containers";
 import { containerIdFromCgroups, parseCgroupFile } from "@/lib/model/parse-proc";
 import { LABEL_RUN, type ContainerFacts } from "@/lib/model/types";
 import { DockerodeClient } from "@/lib/server/docker";
+import { scanProcesses } from "@/lib/server/procfs";
 import { PodmanRuntime } from "@/lib/server/runtimes/podman/adapter";
 import type { RuntimeChange } from "@/lib/server/runtimes/runtime";
 
@@ -201,6 +203,13 @@ describe("a pod made with the podman CLI", () => {
     // The measured bug: its cgroup /libpod_parent/<pod id>/libpod-<id> was taken for a container named after the pod.
     expect(containerIdFromCgroups(parseCgroupFile(fs.readFileSync(`/proc/${member.pid}/cgroup`, "utf8")))).toBe(member.id);
     expect(inode(member.pid!, "net")).toBe(inode(infra.pid!, "net"));
+
+    // What the page reads from /proc alone (containers no runtime reported): the pod's two
+    // containers, by their own ids and as Podman's, never a "container" named after the pod.
+    const podId = podman("pod", "inspect", CLI_POD, "--format", "{{.Id}}");
+    const discovered = discoverProcfsContainers(scanProcesses().processes, new Set());
+    expect(discovered.find((c) => c.id === podId)).toBeUndefined();
+    for (const c of [member, infra]) expect(discovered.find((d) => d.id === c.id)).toMatchObject({ runtime: "podman", pid: c.pid });
   });
 
   it("is not Pod Anatomy's: deletePod leaves it, exec is refused", async () => {
