@@ -33,6 +33,8 @@ write_podman_conf() {
   as_root tee "$PODMAN_CONF_DIR/containers.conf" >/dev/null <<'CONF'
 # Written by Pod Anatomy (scripts/runtimes/podman.sh). Root here may lack CAP_SYS_RESOURCE:
 # without explicit rlimits, containers fail to start ("error setting rlimit type 7").
+# nofile soft = hard: Podman 4.3.1 applied "nofile=1024:4096" as soft 4096 / hard 1024
+# (inspect's HostConfig.Ulimits), which runc refuses: "error setting rlimit type 7: invalid argument".
 [containers]
 default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
 
@@ -65,9 +67,9 @@ stop_started_podman() {
   if [ -n "${POD_ANATOMY_RUN_ID:-}" ] && [ -n "$sock" ] && podman_answers "$sock"; then
     local pods ctrs
     pods=$(podman --url "unix://$sock" pod ps -q --filter "label=io.pod-anatomy.run=$POD_ANATOMY_RUN_ID" 2>/dev/null || true)
-    [ -n "$pods" ] && { say "removing Podman pods left by this run: $(echo $pods)"; podman --url "unix://$sock" pod rm -f $pods >/dev/null || true; }
+    [ -n "$pods" ] && { say "removing Podman pods left by this run: $(echo $pods)"; podman --url "unix://$sock" pod rm -f -t 2 $pods >/dev/null || true; }
     ctrs=$(podman --url "unix://$sock" ps -aq --filter "label=io.pod-anatomy.run=$POD_ANATOMY_RUN_ID" 2>/dev/null || true)
-    [ -n "$ctrs" ] && { podman --url "unix://$sock" rm -fv $ctrs >/dev/null || true; }
+    [ -n "$ctrs" ] && { podman --url "unix://$sock" rm -fv -t 2 $ctrs >/dev/null || true; }
   fi
   [ "$STARTED_PODMAN" = 1 ] || return 0
   say "stopping the podman service this script started"
