@@ -36,6 +36,7 @@ describe("podmanContainerFacts (recorded)", () => {
     const infra = byName("demo-recorded-pause");
     expect(infra.id).toBe(INFRA);
     expect(infra.image).toBe("localhost/podman-pause:4.3.1-0");
+    expect(infra.labels).toMatchObject({ "io.pod-anatomy.role": "sandbox", "io.pod-anatomy.pod": "demo-recorded", "io.pod-anatomy.image-source": "real" }); // the pod's labels, copied by Podman
     expect(infra.pod).toEqual({ sandboxId: INFRA, isSandbox: true, name: "demo-recorded", namespace: null, uid: null, attempt: null, state: "Running" });
     for (const n of ["demo-recorded-nginx", "demo-recorded-ghost"]) {
       expect(byName(n).pod).toMatchObject({ sandboxId: INFRA, isSandbox: false, name: "demo-recorded", state: "Running" });

@@ -172,6 +172,15 @@ describe("the demo pod as a Podman pod", () => {
     expect(big.stdout.length).toBe(1000);
   });
 
+  it("imageChoices: Podman's infra image as a pause, and the stand-ins the pod uses, present", async () => {
+    const choices = await rt.pods.imageChoices();
+    expect(choices).toContainEqual(expect.objectContaining({ ref: facts.find((f) => f.pod!.isSandbox)!.image, role: "pause", present: true }));
+    for (const f of facts.filter((f) => !f.pod!.isSandbox)) {
+      const ref = f.image.replace(/^localhost\//, "");
+      expect(choices).toContainEqual(expect.objectContaining({ ref, source: "stand-in", present: true }));
+    }
+  });
+
   it("refuses a second pod of the same name", async () => {
     await expect(rt.pods.createCatalogueEntry("ghost-behind-nginx", { suffix: SUFFIX, hostPort: PORT + 1 })).rejects.toThrow(/exists already/);
   });

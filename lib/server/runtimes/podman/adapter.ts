@@ -54,7 +54,15 @@ export class PodmanRuntime implements RuntimeAdapter {
 
   /** `docker`: where the stand-in images are built (then copied into Podman); null: only what Podman has. */
   constructor(opts: { socketPath?: string; docker?: DockerClient | null } = {}) {
-    this.endpoint = opts.socketPath ?? podmanSocketPath();
+    let endpoint: string;
+    try {
+      endpoint = opts.socketPath ?? podmanSocketPath();
+    } catch (err) {
+      // CONTAINER_HOST names no unix socket: a state status() reports, not a crash.
+      this.configError = err as Error;
+      endpoint = process.env.CONTAINER_HOST ?? "";
+    }
+    this.endpoint = endpoint;
     this.client = new LibpodClient(this.endpoint);
     const docker = opts.docker ?? null;
     this.pods = {
@@ -71,7 +79,15 @@ export class PodmanRuntime implements RuntimeAdapter {
     return explainPodmanError(err as PodmanErrorLike, this.endpoint, (process.getuid?.() ?? 0) !== 0);
   }
 
+  private readonly configError: Error | null = null;
+
   async status(): Promise<RuntimeStatus> {
+    if (this.configError) {
+      return podmanStatusUnreachable(
+        { reason: "error", message: this.configError.message, hint: "Set CONTAINER_HOST=unix:///run/podman/podman.sock (or unset it for the default socket)." },
+        this.endpoint,
+      );
+    }
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<RuntimeStatus>((resolve) => {
       timer = setTimeout(
@@ -94,6 +110,7 @@ export class PodmanRuntime implements RuntimeAdapter {
   }
 
   async containers(): Promise<ContainerFacts[]> {
+    if (this.configError) throw this.configError;
     const [pods, list] = await Promise.all([
       this.client.get("/pods/json") as Promise<LibpodPodListEntry[] | null>,
       this.client.get("/containers/json", { query: { all: true }, timeoutMs: TIMEOUTS.list }) as Promise<LibpodContainerListEntry[] | null>,

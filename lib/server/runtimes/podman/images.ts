@@ -94,9 +94,13 @@ export async function podmanImageTags(podman: LibpodClient): Promise<string[]> {
   return [...tags].sort();
 }
 
-/** docker.io/pod-anatomy/x:y → pod-anatomy/x:y (how the stand-ins are named everywhere else); docker.io/library/busybox:1.36 → busybox:1.36. */
+/**
+ * The name the rest of Pod Anatomy knows an image by: Podman names an image loaded from a
+ * Docker archive localhost/pod-anatomy/x:y (measured, 4.3.1) or docker.io/…; the short
+ * name finds it again. docker.io/library/busybox:1.36 → busybox:1.36.
+ */
 export function shortImageName(ref: string): string {
-  return ref.replace(/^docker\.io\/library\//, "").replace(/^docker\.io\//, "");
+  return ref.replace(/^localhost\/(?=pod-anatomy\/)/, "").replace(/^docker\.io\/library\//, "").replace(/^docker\.io\//, "");
 }
 
 /**
