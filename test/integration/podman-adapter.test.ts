@@ -16,6 +16,7 @@ import { LABEL_RUN, type ContainerFacts } from "@/lib/model/types";
 import { DockerodeClient } from "@/lib/server/docker";
 import { scanProcesses } from "@/lib/server/procfs";
 import { PodmanRuntime } from "@/lib/server/runtimes/podman/adapter";
+import { removePodCgroups } from "@/lib/server/runtimes/podman/cgroups";
 import type { RuntimeChange } from "@/lib/server/runtimes/runtime";
 
 const RUN = (process.env.POD_ANATOMY_RUN_ID ??= `podman-dev-${randomBytes(3).toString("hex")}`);
@@ -44,6 +45,11 @@ function hostInode(type: string): string {
 }
 
 /** The host ends of Podman's veth pairs (on its bridge podman0; the CRI's are on another bridge, not ours to count). */
+/** The hierarchies where a cgroup path exists (v1 hybrid: every controller's, name=systemd, unified). */
+function cgroupsAt(p: string): string[] {
+  return fs.readdirSync("/sys/fs/cgroup").filter((h) => fs.existsSync(`/sys/fs/cgroup/${h}${p}`));
+}
+
 function veths(): string[] {
   return execFileSync("ip", ["-o", "link", "show", "type", "veth"], { encoding: "utf8" })
     .split("\n")
@@ -97,8 +103,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // By label, whatever failed: pods, containers, volumes of this run; then the test's own service.
-  const pods = podman("pod", "ps", "-q", "--filter", `label=${LABEL_RUN}=${RUN}`);
-  if (pods) podman("pod", "rm", "-f", "-t", "0", ...pods.split("\n"));
+  const pods = podman("pod", "ps", "-q", "--no-trunc", "--filter", `label=${LABEL_RUN}=${RUN}`);
+  if (pods) {
+    const parents = pods.split("\n").map((id) => [id, podman("pod", "inspect", id, "--format", "{{.CgroupParent}}")] as const);
+    podman("pod", "rm", "-f", "-t", "0", ...pods.split("\n"));
+    for (const [id, parent] of parents) removePodCgroups(parent, id);
+  }
   const ctrs = podman("ps", "-aq", "--filter", `label=${LABEL_RUN}=${RUN}`);
   if (ctrs) podman("rm", "-fv", ...ctrs.split("\n"));
   const vols = podman("volume", "ls", "-q", "--filter", `label=${LABEL_RUN}=${RUN}`);
@@ -267,6 +277,7 @@ describe("init containers, volumes and limits", () => {
     expect(podman("volume", "ls", "-q", "--filter", `label=io.pod-anatomy.pod=${pod}`).split("\n").sort()).toEqual([`${pod}-cache`, `${pod}-site`]);
     await rt.pods.deletePod(pod);
     expect(podman("volume", "ls", "-q", "--filter", `label=io.pod-anatomy.pod=${pod}`)).toBe("");
+    expect(cgroupsAt(`/libpod_parent/${created!.podId}`)).toEqual([]);
   });
 
   it("by-hand: the pod's cgroup parent, a member's memory limit in its cgroup, pid not shared", async () => {
@@ -282,7 +293,7 @@ describe("init containers, volumes and limits", () => {
     expect(inode(app.pid!, "pid")).not.toBe(inode(infra.pid!, "pid"));
     expect(inode(app.pid!, "net")).toBe(inode(infra.pid!, "net"));
     await rt.pods.deletePod(pod);
-    expect(fs.existsSync(`/sys/fs/cgroup/memory/pod-${pod}/${created!.podId}`)).toBe(false);
+    expect(cgroupsAt(`/pod-${pod}`)).toEqual([]);
   });
 });
 
@@ -345,9 +356,12 @@ describe("deleting", () => {
     expect(await rt.pods.podContainers(DEMO)).toEqual([]);
     expect(podman("pod", "ps", "-q", "--filter", `name=^${DEMO}$`)).toBe("");
     expect(fs.existsSync(netns)).toBe(false);
-    expect(fs.existsSync(`/sys/fs/cgroup/memory/libpod_parent/${podId}`)).toBe(false);
-    // The CLI pod too (not ours by Pod Anatomy's label: removed with the CLI), then nothing of this run is left.
+    expect(cgroupsAt(`/libpod_parent/${podId}`)).toEqual([]); // in no hierarchy (Podman alone leaves it in name=systemd and unified)
+    // The CLI pod too (not ours by Pod Anatomy's label: removed with the CLI, and what Podman leaves of its cgroup), then nothing of this run is left.
+    const cliPodId = podman("pod", "inspect", CLI_POD, "--format", "{{.Id}}");
     podman("pod", "rm", "-f", "-t", "0", CLI_POD);
+    removePodCgroups("/libpod_parent", cliPodId);
+    expect(cgroupsAt(`/libpod_parent/${cliPodId}`)).toEqual([]);
     expect(veths().sort()).toEqual(before.veths.sort());
     const nowNetns = fs.existsSync("/run/netns") ? fs.readdirSync("/run/netns") : [];
     expect(nowNetns.filter((n) => !before.netns.includes(n) && n.startsWith("netns-"))).toEqual([]);

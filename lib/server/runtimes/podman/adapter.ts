@@ -22,6 +22,7 @@ import { InitFailedError, PodExistsError, PodSpecError } from "@/lib/server/pod-
 import { isPortInUse, PortInUseError } from "@/lib/server/pods";
 import type { CreatedContainer, CreatedSpecPod, ExecResult, PodOperations, RuntimeAdapter, RuntimeChange } from "../runtime";
 import { LibpodClient, LibpodHttpError, podmanSocketPath, TIMEOUTS } from "./client";
+import { removePodCgroups } from "./cgroups";
 import { ensureInPodman, podmanImageChoices, resolvePodmanImage } from "./images";
 
 /**
@@ -53,7 +54,10 @@ export class PodmanRuntime implements RuntimeAdapter {
   private queue: Promise<unknown> = Promise.resolve();
 
   /** `docker`: where the stand-in images are built (then copied into Podman); null: only what Podman has. */
-  constructor(opts: { socketPath?: string; docker?: DockerClient | null } = {}) {
+  private readonly cgroupRoot: string;
+
+  constructor(opts: { socketPath?: string; docker?: DockerClient | null; cgroupRoot?: string } = {}) {
+    this.cgroupRoot = opts.cgroupRoot ?? "/sys/fs/cgroup";
     let endpoint: string;
     try {
       endpoint = opts.socketPath ?? podmanSocketPath();
@@ -267,7 +271,10 @@ export class PodmanRuntime implements RuntimeAdapter {
     return all.filter((c) => c.labels[LABEL_APP] === LABEL_APP_VALUE && c.labels[LABEL_POD] === pod);
   }
 
-  /** DELETE /libpod/pods/<id>?force=true (its infra container too), then its volumes. The names of the containers removed. */
+  /**
+   * DELETE /libpod/pods/<id>?force=true (its infra container too), what Podman leaves of its
+   * cgroup (cgroups.ts), then its volumes. The names of the containers removed.
+   */
   async deletePod(pod: string): Promise<string[]> {
     const removed: string[] = [];
     for (const p of await this.ourPods(pod)) {
@@ -280,6 +287,7 @@ export class PodmanRuntime implements RuntimeAdapter {
       } catch (err) {
         if (!(err instanceof LibpodHttpError && err.status === 404)) throw err;
       }
+      removePodCgroups(p.Cgroup || "/libpod_parent", p.Id, this.cgroupRoot);
       removed.push(...list.map((c) => c.Names[0] ?? c.Id));
     }
     // Containers of ours left outside a pod (a create that failed half-way), then the pod's volumes.
