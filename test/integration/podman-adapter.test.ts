@@ -12,6 +12,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { discoverProcfsContainers } from "@/lib/model/discover-containers";
 import { containerIdFromCgroups, parseCgroupFile } from "@/lib/model/parse-proc";
+import type { PodSpec } from "@/lib/model/pod-spec";
 import { LABEL_RUN, type ContainerFacts } from "@/lib/model/types";
 import { DockerodeClient } from "@/lib/server/docker";
 import { scanProcesses } from "@/lib/server/procfs";
@@ -294,6 +295,59 @@ describe("init containers, volumes and limits", () => {
     expect(inode(app.pid!, "net")).toBe(inode(infra.pid!, "net"));
     await rt.pods.deletePod(pod);
     expect(cgroupsAt(`/pod-${pod}`)).toEqual([]);
+  });
+});
+
+describe("a builder pod", () => {
+  it("a sleep sandbox (the spec's image, `sleep infinity`, as infra), uts shared, pid not: as the kernel says", async () => {
+    const choices = await rt.pods.imageChoices();
+    const busybox = choices.find((c) => c.source === "stand-in" && c.role === "busybox")!.ref;
+    const name = `builder-${SUFFIX}`;
+    const spec: PodSpec = {
+      name,
+      sandbox: { kind: "sleep", image: busybox },
+      namespaces: { net: "sandbox", ipc: "sandbox", pid: "private", uts: "sandbox" },
+      cgroupParent: null,
+      port: null,
+      initContainers: [],
+      containers: [{ name: "web", image: busybox, command: "web", limits: { memoryMi: null, cpus: 0.5, pidsMax: 64 }, mountVolumes: false }],
+      volumes: [],
+      kubernetes: null,
+    };
+    const [created] = await rt.pods.createPods([spec], { sample: "builder" });
+    const facts = await rt.pods.podContainers(name);
+    const infra = facts.find((f) => f.pod!.isSandbox)!;
+    const web = facts.find((f) => f.name === `${name}-web`)!;
+    expect(infra.name).toBe(`${name}-sleep`);
+    expect(fs.readFileSync(`/proc/${infra.pid}/cmdline`, "utf8").split("\0").filter(Boolean)).toEqual(["sleep", "infinity"]);
+    for (const t of ["net", "ipc", "uts"]) expect(inode(web.pid!, t)).toBe(inode(infra.pid!, t));
+    expect(inode(web.pid!, "pid")).not.toBe(inode(infra.pid!, "pid"));
+    const cpu = parseCgroupFile(fs.readFileSync(`/proc/${web.pid}/cgroup`, "utf8")).find((e) => e.controllers.includes("cpu"))!;
+    expect(fs.readFileSync(`/sys/fs/cgroup/cpu${cpu.path}/cpu.cfs_quota_us`, "utf8").trim()).toBe("50000");
+    const pids = parseCgroupFile(fs.readFileSync(`/proc/${web.pid}/cgroup`, "utf8")).find((e) => e.controllers.includes("pids"))!;
+    expect(fs.readFileSync(`/sys/fs/cgroup/pids${pids.path}/pids.max`, "utf8").trim()).toBe("64");
+    const page = await rt.pods.exec(web.id, ["timeout", "5", "wget", "-q", "-O", "-", "http://127.0.0.1:80/"], { timeoutMs: 10_000, maxBytes: 4096 });
+    expect(page.stdout).toContain(`${name}-web`);
+    expect((await rt.pods.deletePod(name)).sort()).toEqual([`${name}-sleep`, `${name}-web`]);
+    expect(cgroupsAt(`/libpod_parent/${created!.podId}`)).toEqual([]);
+  });
+
+  it("a spec Podman cannot make (no sandbox) is refused before anything is created", async () => {
+    const name = `nosandbox-${SUFFIX}`;
+    const busybox = (await rt.pods.imageChoices()).find((c) => c.source === "stand-in" && c.role === "busybox")!.ref;
+    const spec: PodSpec = {
+      name,
+      sandbox: { kind: "none" },
+      namespaces: { net: "sandbox", ipc: "sandbox", pid: "private", uts: "private" },
+      cgroupParent: null,
+      port: null,
+      initContainers: [],
+      containers: [{ name: "a", image: busybox, command: "sleep", limits: { memoryMi: null, cpus: null, pidsMax: null }, mountVolumes: false }],
+      volumes: [],
+      kubernetes: null,
+    };
+    await expect(rt.pods.createPods([spec], { sample: "builder" })).rejects.toMatchObject({ name: "PodSpecError", message: expect.stringContaining("infra") });
+    expect(podman("pod", "ps", "-q", "--filter", `name=^${name}$`)).toBe("");
   });
 });
 
