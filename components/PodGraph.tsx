@@ -307,7 +307,7 @@ function SandboxBody({ container, r, selected }: { container: Container; r: numb
     <>
       <circle r={r} fill="#1e293b" stroke={selected ? ACCENT : "#0f172a"} strokeWidth={selected ? 7 : 2} />
       <text y={-54} textAnchor="middle" className="fill-slate-300 text-[16px] font-semibold tracking-widest">
-        SANDBOX
+        {hubWord(container.runtime)}
       </text>
       <text y={-20} textAnchor="middle" className="fill-white text-[17px] font-bold">
         {truncateEnd(container.name, 18)}
@@ -321,6 +321,11 @@ function SandboxBody({ container, r, selected }: { container: Container; r: numb
       </text>
     </>
   );
+}
+
+/** The hub's title in its runtime's words: Podman's infra container, the CRI's pod sandbox. */
+function hubWord(runtime: Container["runtime"]): string {
+  return runtime === "podman" ? "INFRA" : runtime === "containerd" || runtime === "cri-o" ? "POD SANDBOX" : "SANDBOX";
 }
 
 /** A member or standalone container: a disc with its image's short name, its labels beside it. */

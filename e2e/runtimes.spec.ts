@@ -47,3 +47,37 @@ test("create the demo pod through the CRI from the page: the pod sandbox is the 
   await deletePod(page, podName);
   await expect(page.locator(`g[data-id="${hubId}"]`)).toHaveCount(0);
 });
+
+test("a Podman pod beside a Docker pod: each drawn by its runtime, Podman's infra container as the hub", async ({ page }, testInfo) => {
+  // A Docker pod first, from the catalogue (no published port: the Podman demo pod takes 8880).
+  await page.goto("/catalogue");
+  const card = page.locator(`section[data-entry="by-hand"]`);
+  await card.getByRole("button", { name: "Create" }).click();
+  await expect(card.getByTestId("entry-notice")).toContainText(/Created (by-hand-[0-9a-f]+) on Docker/, { timeout: 90_000 });
+  const dockerPod = /Created (by-hand-[0-9a-f]+)/.exec((await card.getByTestId("entry-notice").textContent()) ?? "")![1]!;
+
+  await page.goto("/");
+  await expect(page.getByTestId("runtime-podman")).toHaveAttribute("data-state", "ok");
+  await pickRuntime(page, /Podman/);
+  const podName = await createDemoPod(page);
+  await expect(page.getByTestId("notice")).toContainText("on Podman");
+
+  const podman = page.locator(`[data-pod="${podName}"]`);
+  await expect(podman).toHaveAttribute("data-runtime", "podman");
+  await expect(podman.getByTestId("pod-runtime")).toHaveText("Podman");
+  await expect(podman).toContainText("(infra container)");
+  const docker = page.locator(`[data-pod="${dockerPod}"]`);
+  await expect(docker).toHaveAttribute("data-runtime", "docker");
+  await expect(docker.getByTestId("pod-runtime")).toHaveText("Docker");
+
+  const hub = page.locator(`g[data-role="sandbox"]`, { hasText: `${podName}-pause` });
+  await expect(hub).toBeVisible();
+  const hubId = await hub.getAttribute("data-id");
+  const spokes = page.locator(`[data-testid="spoke-label"][data-edge^="${hubId}->"]`);
+  await expect(spokes).toHaveCount(2);
+  for (const label of await spokes.allTextContents()) for (const ns of ["net", "ipc", "uts", "pid"]) expect(label).toContain(ns);
+
+  await shoot(page, "podman-beside-docker", testInfo.attach.bind(testInfo));
+  await deletePod(page, podName);
+  await deletePod(page, dockerPod);
+});

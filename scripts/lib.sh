@@ -78,17 +78,19 @@ wait_for_url() {
 # containerd with the CRI (ensure_containerd, stop_started_containerd): call it after
 # ensure_docker_engine — see the note at the top of that file.
 . "$(dirname "${BASH_SOURCE[0]}")/runtimes/containerd.sh"
+# Podman's libpod API service (ensure_podman, stop_started_podman).
+. "$(dirname "${BASH_SOURCE[0]}")/runtimes/podman.sh"
 
 # The runtimes beside Docker, each used as it is when it answers, else started:
 # containerd with its CRI plugin, Podman's API service. A runtime that cannot be had is
 # said, never fatal: the dashboard reports each runtime's state on its own.
 ensure_runtimes() {
   ensure_containerd || say "continuing without containerd's CRI: the dashboard will say why"
-  if declare -F ensure_podman >/dev/null; then ensure_podman || say "continuing without Podman: the dashboard will say why"; fi
+  ensure_podman || say "continuing without Podman: the dashboard will say why"
 }
 
 # Remove this run's pods from each runtime and stop what ensure_runtimes started.
 stop_started_runtimes() {
-  if declare -F stop_started_podman >/dev/null; then stop_started_podman; fi
+  stop_started_podman
   stop_started_containerd
 }

@@ -140,17 +140,33 @@ export function parseCmdline(raw: string): string[] {
 /**
  * A path segment naming a container, in the forms container engines write:
  * - cgroupfs driver: the bare id, under /docker/, under a --cgroup-parent, or under
- *   kubepods/<qos>/pod<uid>/
+ *   kubepods/<qos>/pod<uid>/; podman: libpod-<id> (under /libpod_parent/[<pod id>/])
  * - systemd driver: docker-<id>.scope, cri-containerd-<id>.scope, crio-<id>.scope,
  *   libpod-<id>.scope (podman)
  * Deliberately not matched: crio-conmon-<id>.scope and libpod-conmon-<id>.scope (the
- * monitor processes, which run outside the container).
+ * monitor processes, which run outside the container), and a Podman pod's own cgroup:
+ * `/libpod_parent/<pod id>` (cgroupfs: a bare 64-hex id, but the pod's, see
+ * isLibpodPodSegment) or `machine-libpod_pod_<pod id>.slice` (systemd).
  */
-const CONTAINER_SEGMENT = /^(?:([0-9a-f]{64})|(?:docker|cri-containerd|crio|libpod)-([0-9a-f]{64})\.scope)$/;
+const CONTAINER_SEGMENT = /^(?:([0-9a-f]{64})|(?:docker|cri-containerd|crio|libpod)-([0-9a-f]{64})\.scope|libpod-([0-9a-f]{64}))$/;
+
+/** Podman's parent cgroup for its containers and pods with the cgroupfs manager. */
+const LIBPOD_PARENT = "libpod_parent";
+
+/**
+ * A bare 64-hex segment that is a Podman pod's cgroup (the pod id), never a container's:
+ * right under /libpod_parent/ (Podman's default parent), or, under a pod's own cgroup
+ * parent, followed by Podman's `conmon` cgroup or a `libpod-<id>` container cgroup.
+ */
+function isLibpodPodSegment(segments: readonly string[], at: number): boolean {
+  if (!/^[0-9a-f]{64}$/.test(segments[at] ?? "")) return false;
+  const next = segments[at + 1];
+  return segments[at - 1] === LIBPOD_PARENT || next === "conmon" || (next !== undefined && next.startsWith("libpod-"));
+}
 
 function containerIdFromSegment(segment: string): string | null {
   const m = CONTAINER_SEGMENT.exec(segment);
-  return m === null ? null : (m[1] ?? m[2] ?? null);
+  return m === null ? null : (m[1] ?? m[2] ?? m[3] ?? null);
 }
 
 /**
@@ -161,10 +177,11 @@ function containerIdFromSegment(segment: string): string | null {
 export function containerIdFromCgroups(entries: CgroupEntry[]): string | null {
   for (const entry of entries) {
     let found: string | null = null;
-    for (const segment of entry.path.split("/")) {
+    const segments = entry.path.split("/");
+    segments.forEach((segment, at) => {
       const id = containerIdFromSegment(segment);
-      if (id !== null) found = id;
-    }
+      if (id !== null && !isLibpodPodSegment(segments, at)) found = id;
+    });
     if (found !== null) return found;
   }
   return null;

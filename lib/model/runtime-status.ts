@@ -48,10 +48,12 @@ export function engineStatusOf(docker: RuntimeStatus): EngineStatus {
 }
 
 /**
- * Whether an unreachable runtime is worth a warning: one that was asked for (an override
- * such as CONTAINER_RUNTIME_ENDPOINT) or whose socket exists, not one merely absent from a
- * machine that does not run it.
+ * Whether an unreachable runtime is worth a warning. The CRI and Podman are looked at only
+ * where they are installed, asked for (CONTAINER_RUNTIME_ENDPOINT, CONTAINER_HOST) or have a
+ * socket, so every failure of theirs is one — Podman installed with its API service not
+ * running included. Docker is always looked at: its socket missing is a machine without
+ * Docker, not a fault (EngineBanner speaks when no runtime answers at all).
  */
 export function isRuntimeFault(status: RuntimeStatus): boolean {
-  return status.state === "unreachable" && status.reason !== "socket-missing";
+  return status.state === "unreachable" && !(status.kind === "docker" && status.reason === "socket-missing");
 }

@@ -15,6 +15,7 @@ import { appPort } from "@/lib/security/request-checks";
  *   PORT                    the port the app serves on (the same-origin guard checks Host against it); default 3000
  *   NEXT_MANUAL_SIG_HANDLE  set when the app handles SIGINT/SIGTERM itself: the event hub then does not
  *   CONTAINER_RUNTIME_ENDPOINT  the CRI socket (as for crictl); set, it is the only CRI endpoint looked at
+ *   CONTAINER_HOST          Podman's API socket (unix://…), as Podman's own clients take it
  *   POD_ANATOMY_CTR         the containerd client that imports stand-in images into the CRI's store; default ctr
  *
  * Not read here: NEXT_RUNTIME (instrumentation.ts, Next's own).
@@ -59,4 +60,9 @@ export function criEndpointSetting(env: Env = process.env): string | undefined {
 /** POD_ANATOMY_CTR: the `ctr` binary. */
 export function ctrPath(env: Env = process.env): string {
   return env.POD_ANATOMY_CTR ?? "ctr";
+}
+
+/** CONTAINER_HOST, as Podman's clients read it, or undefined when unset or empty. */
+export function podmanHostSetting(env: Env = process.env): string | undefined {
+  return env.CONTAINER_HOST || undefined;
 }

@@ -1,11 +1,13 @@
 /**
  * The builder's preview in the chosen runtime's own commands: `docker run` lines, `crictl
- * runp` / `create` / `start` with their JSON files, and the runtime's own issues with a
+ * runp` / `create` / `start` with their JSON files, `podman pod create` / `podman create
+ * --pod` / `podman pod start`, and the runtime's own issues with a
  * spec (what that runtime cannot do). Pure: spec in, text out.
  */
 import { crictlScript, criSpecIssues, planCriPod } from "@/lib/model/cri-plan";
 import { dockerRunScript } from "@/lib/model/docker-run-script";
 import { planPod } from "@/lib/model/pod-plan";
+import { planPodmanPod, podmanScript, podmanSpecIssues } from "@/lib/model/podman-plan";
 import { imageIssues, specIssues, type FieldIssue, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
 import type { RuntimeKind } from "@/lib/model/types";
 
@@ -32,6 +34,12 @@ export function runtimePreview(runtime: RuntimeKind, spec: PodSpec, images: read
         ? null
         : crictlScript(planCriPod(spec, { sample: "builder", sourceOf, uid, cgroupDriver: "cgroupfs", sandboxImageSource: "stand-in" }));
     return { title: "crictl (the CRI, as the kubelet calls it)", copyLabel: "Copy crictl commands", testId: "preview-crictl", text, issues };
+  }
+  if (runtime === "podman") {
+    const schema = podmanSpecIssues(spec);
+    const issues = schema.length > 0 ? schema : imageIssues(spec, images).filter((i) => !(spec.sandbox.kind === "pause" && i.path.startsWith("sandbox")));
+    const text = issues.length > 0 ? null : podmanScript(planPodmanPod(spec, { sample: "builder", sourceOf }));
+    return { title: "podman (a pod and its infra container)", copyLabel: "Copy podman commands", testId: "preview-podman", text, issues };
   }
   const schema = specIssues(spec);
   const issues = schema.length > 0 ? schema : imageIssues(spec, images);

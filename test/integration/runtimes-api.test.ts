@@ -1,6 +1,7 @@
 /**
  * Pods on every runtime through the HTTP API, as the page makes them: the demo pod through
- * the CRI (containerd), and Docker and CRI pods side by side, each drawn by its runtime.
+ * the CRI (containerd) and as a Podman pod, and Docker, CRI and Podman pods side by side,
+ * each drawn by its runtime.
  * What the API reports must be what /proc says. The adapters' own tests (cri-*.test.ts,
  * podman-*.test.ts) go deeper into each runtime; these check the wiring the page uses.
  */
@@ -50,12 +51,14 @@ function expectKernelInodes(c: Container) {
 }
 
 describe("the runtimes the server found", () => {
-  it("lists Docker and containerd's CRI, both answering, each with its version", async () => {
+  it("lists Docker, containerd's CRI and Podman, each answering, each with its version", async () => {
     const s = await getSnapshot();
     const docker = s.runtimes.find((r) => r.kind === "docker");
     const cri = s.runtimes.find((r) => r.id === "cri:/run/containerd/containerd.sock");
+    const podman = s.runtimes.find((r) => r.kind === "podman");
     expect(docker).toMatchObject({ state: "ok", name: "Docker", node: null });
     expect(cri).toMatchObject({ state: "ok", kind: "cri", runtime: "containerd", name: "containerd (CRI)", apiVersion: "v1", node: null });
+    expect(podman).toMatchObject({ state: "ok", name: "Podman", endpoint: expect.stringContaining("/run/podman/podman.sock"), version: expect.stringMatching(/^\d+\.\d+/) });
     // dockerd's own containerd is no CRI endpoint and is not listed.
     expect(s.runtimes.map((r) => r.endpoint).join(" ")).not.toContain("/docker/containerd");
   });
@@ -149,24 +152,73 @@ describe("the demo pod through the CRI, as the kubelet makes it", () => {
   });
 });
 
-describe("pods of two runtimes at once", () => {
-  it("draws a Docker pod and a CRI pod of the same catalogue entry each by its own runtime, none mistaken for the other", async () => {
-    const docker = await post("/api/catalogue", { entry: "by-hand", runtime: "docker" });
-    const cri = await post("/api/catalogue", { entry: "by-hand", runtime: "cri" });
-    expect(docker.status, docker.body).toBe(201);
-    expect(cri.status, cri.body).toBe(201);
-    const dockerPod = (JSON.parse(docker.body) as { pods: { name: string }[] }).pods[0]!.name;
-    const criPod = (JSON.parse(cri.body) as { pods: { name: string }[] }).pods[0]!.name;
-    made.push(dockerPod, criPod);
-    const s = await until("both pods in the snapshot", async () => {
+describe("the demo pod as a Podman pod", () => {
+  let name = "";
+
+  it("is created through the libpod API: POST /api/pods {runtime: podman}", async () => {
+    const res = await post("/api/pods", { sample: "ghost-behind-nginx", runtime: "podman" });
+    expect(res.status, res.body).toBe(201);
+    name = (JSON.parse(res.body) as { pod: { name: string } }).pod.name;
+    made.push(name);
+  });
+
+  it("is drawn as Podman's pod, its infra container the hub; net, ipc, uts and pid shared; inodes as /proc says", async () => {
+    const s = await until("the Podman pod in the snapshot", async () => {
       const snap = await getSnapshot();
-      const a = podNamed(snap, dockerPod);
-      const b = podNamed(snap, criPod);
-      return a && b && a.memberIds.length === 2 && b.memberIds.length === 2 ? snap : undefined;
+      const pod = podNamed(snap, name);
+      return pod && pod.memberIds.length === 2 && membersOf(snap, pod).every((c) => c.state === "running") ? snap : undefined;
+    });
+    const pod = podNamed(s, name)!;
+    expect(pod).toMatchObject({ runtime: "podman", managed: true, node: null, k8sNamespace: null, state: expect.stringMatching(/running/i) });
+    const infra = containerOf(s, pod.sandboxId);
+    expect(infra).toMatchObject({ role: "sandbox", runtime: "podman" });
+    expect(infra.image).toMatch(/pause/);
+    expectKernelInodes(infra);
+    for (const member of membersOf(s, pod)) {
+      expect(member).toMatchObject({ role: "member", runtime: "podman", podId: pod.id });
+      expectKernelInodes(member);
+      expect(member.sharedWithSandbox).toEqual(expect.arrayContaining(["net", "ipc", "uts", "pid"]));
+      expect(member.own).toContain("mnt");
+    }
+    // No container is named after the pod's own cgroup (libpod_parent/<pod id>).
+    expect(s.containers.filter((c) => c.discoveredBy === "procfs" && c.runtime === "podman")).toEqual([]);
+  });
+
+  it("answers on http://127.0.0.1:8880/ through the proxy", async () => {
+    const body = await until("the blog through the proxy", async () => {
+      const res = await fetch("http://127.0.0.1:8880/", { signal: AbortSignal.timeout(2000) });
+      const text = await res.text();
+      return res.ok && text.includes(name) ? text : undefined;
+    });
+    expect(body).toContain(name);
+  });
+
+  it("is deleted with its infra container", async () => {
+    const res = await deletePod(token, name);
+    expect(res.status, res.body).toBe(200);
+    made.splice(made.indexOf(name), 1);
+    await until("the pod gone from the snapshot", async () => (podNamed(await getSnapshot(), name) ? undefined : true));
+  });
+});
+
+describe("pods of three runtimes at once", () => {
+  it("draws a Docker, a CRI and a Podman pod of the same catalogue entry each by its own runtime, none mistaken for another", async () => {
+    const names: string[] = [];
+    for (const runtime of ["docker", "cri", "podman"]) {
+      const res = await post("/api/catalogue", { entry: "by-hand", runtime });
+      expect(res.status, res.body).toBe(201);
+      names.push((JSON.parse(res.body) as { pods: { name: string }[] }).pods[0]!.name);
+    }
+    made.push(...names);
+    const [dockerPod, criPod, podmanPod] = names as [string, string, string];
+    const s = await until("the three pods in the snapshot", async () => {
+      const snap = await getSnapshot();
+      return names.every((n) => podNamed(snap, n)?.memberIds.length === 2) ? snap : undefined;
     });
     for (const [podName, runtime] of [
       [dockerPod, "docker"],
       [criPod, "containerd"],
+      [podmanPod, "podman"],
     ] as const) {
       const pod = podNamed(s, podName)!;
       expect(pod.runtime).toBe(runtime);
@@ -176,10 +228,9 @@ describe("pods of two runtimes at once", () => {
       }
     }
     // Each pod's members share net and ipc with their own sandbox only.
-    const dockerNet = containerOf(s, podNamed(s, dockerPod)!.sandboxId).namespaces.net;
-    const criNet = containerOf(s, podNamed(s, criPod)!.sandboxId).namespaces.net;
-    expect(dockerNet).not.toBe(criNet);
-    for (const name of [dockerPod, criPod]) expect((await deletePod(token, name)).status).toBe(200);
+    const nets = names.map((n) => containerOf(s, podNamed(s, n)!.sandboxId).namespaces.net);
+    expect(new Set(nets).size).toBe(3);
+    for (const name of names) expect((await deletePod(token, name)).status).toBe(200);
     made.splice(0, made.length);
   });
 });

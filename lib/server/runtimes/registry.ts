@@ -6,7 +6,10 @@ import { getDockerClient } from "../docker";
 import { CriRuntime } from "./cri/adapter";
 import { findCriEndpoints } from "./cri/endpoints";
 import { processSingleton } from "../singleton";
+import { podmanHostSetting } from "../config";
 import { DockerRuntime } from "./docker-runtime";
+import { PodmanRuntime } from "./podman/adapter";
+import { podmanSocketPath } from "./podman/client";
 import type { RuntimeAdapter } from "./runtime";
 
 /** A runtime that may be there: its id, and how to make its adapter the first time it is seen. */
@@ -70,6 +73,17 @@ export function nodeNameOf(pid: number, procRoot = "/proc"): string {
   return `node of PID ${pid}`;
 }
 
+/** Whether Podman is worth asking: asked for (CONTAINER_HOST), installed, or its socket is there. */
+function podmanPresent(): boolean {
+  if (podmanHostSetting()) return true;
+  try {
+    if (fs.existsSync(podmanSocketPath())) return true;
+  } catch {
+    return true; // a CONTAINER_HOST that is no unix socket: the adapter's status says so
+  }
+  return ["/usr/bin/podman", "/usr/local/bin/podman"].some((p) => fs.existsSync(p));
+}
+
 /** What this host may run: Docker, then the CRI endpoints found (nested ones read only), then Podman. */
 export function hostRuntimeCandidates(): RuntimeCandidate[] {
   const cri = findCriEndpoints().map(
@@ -78,7 +92,8 @@ export function hostRuntimeCandidates(): RuntimeCandidate[] {
       make: () => new CriRuntime({ endpoint: e.socketPath, node: e.pid !== null && e.source === "nested" ? nodeNameOf(e.pid) : null }),
     }),
   );
-  return [{ id: "docker", make: () => new DockerRuntime(getDockerClient()) }, ...cri];
+  const podman: RuntimeCandidate[] = podmanPresent() ? [{ id: "podman", make: () => new PodmanRuntime({ docker: getDockerClient() }) }] : [];
+  return [{ id: "docker", make: () => new DockerRuntime(getDockerClient()) }, ...cri, ...podman];
 }
 
 /** The one registry of this server process (a process singleton: every route bundle shares it). */
