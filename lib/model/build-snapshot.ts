@@ -11,6 +11,7 @@ import { buildCgroupTree, primaryCgroupPath, type CgroupDirReader, type CgroupPr
 import { discoverProcfsContainers, initProcesses, isPauseCommand } from "./discover-containers";
 import { groupPods, type KernelHints } from "./group-pods";
 import { parseKubepodsPath } from "./kube-cgroups";
+import type { KubeletPodName } from "./kubelet-pod-logs";
 import { isRuntimeFault } from "./runtime-status";
 import { containerIdFromCgroups } from "./parse-proc";
 import {
@@ -44,6 +45,8 @@ export interface SnapshotInput {
   scan: ProcScan;
   /** Reads one cgroup (lib/server/cgroupfs.ts): called once per cgroup drawn. */
   readCgroup: CgroupDirReader;
+  /** On a kubelet node: pod names by uid, from /var/log/pods (lib/server/kubelet-pod-logs.ts). */
+  podNames?: ReadonlyMap<string, KubeletPodName>;
 }
 
 function imageSourceOf(c: ContainerFacts): ImageSource {
@@ -71,7 +74,9 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     const init = initOf(c);
     if (init === undefined) return { podUid: null, isPause: false };
     const path = primaryCgroupPath(init.cgroups);
-    return { podUid: path === null ? null : (parseKubepodsPath(path)?.podUid ?? null), isPause: isPauseCommand(init) };
+    const podUid = path === null ? null : (parseKubepodsPath(path)?.podUid ?? null);
+    const podName = podUid === null ? undefined : input.podNames?.get(podUid);
+    return { podUid, isPause: isPauseCommand(init), ...(podName ? { podName } : {}) };
   };
 
   const unreadable = input.containers.filter((c) => c.pid !== null && !factsByPid.has(c.pid));

@@ -66,6 +66,8 @@ export interface KernelHints {
   podUid: string | null;
   /** Its init process runs pause (/pause): a pod's sandbox. */
   isPause: boolean;
+  /** The pod's name and namespace, when only its uid is known and the kubelet's /var/log/pods names it. */
+  podName?: { name: string; namespace: string };
 }
 
 const NO_HINTS: KernelHints = { podUid: null, isPause: false };
@@ -83,7 +85,9 @@ function kubernetesIdentity(c: ContainerFacts, hints: KernelHints): K8sIdentity 
   const parsed = parseDockershimName(c.name);
   if (parsed) return { uid: parsed.uid, pod: parsed.pod, namespace: parsed.namespace, isSandbox: parsed.container === "POD" };
   // Only the uid is known: it names the pod.
-  if (hints.podUid) return { uid: hints.podUid, pod: hints.podUid, namespace: "", isSandbox: hints.isPause };
+  if (hints.podUid) {
+    return { uid: hints.podUid, pod: hints.podName?.name ?? hints.podUid, namespace: hints.podName?.namespace ?? "", isSandbox: hints.isPause };
+  }
   return null;
 }
 

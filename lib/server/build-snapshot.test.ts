@@ -9,6 +9,7 @@ import type { ContainerInspectInfo } from "dockerode";
 import { describe, expect, it } from "vitest";
 import { cgroupReader } from "@/lib/server/cgroupfs";
 import { toContainerFacts } from "@/lib/server/docker";
+import { readKubeletPodNames } from "@/lib/server/kubelet-pod-logs";
 import { readHostFacts, scanProcesses } from "@/lib/server/procfs";
 import { buildSnapshot } from "@/lib/model/build-snapshot";
 import { primaryCgroupPath, type CgroupRead } from "@/lib/model/cgroup-tree";
@@ -187,7 +188,7 @@ const NO_ENGINE: EngineStatus = {
 };
 
 /** A snapshot of a node fixture, read by the real procfs and cgroupfs readers. */
-function nodeSnapshot(fixture: string, engineState: EngineStatus, containers: ContainerFacts[] = []) {
+function nodeSnapshot(fixture: string, engineState: EngineStatus, containers: ContainerFacts[] = [], opts: { podLogs?: boolean } = {}) {
   const root = path.join(__dirname, "..", "..", "test", "fixtures", fixture);
   const procRoot = path.join(root, "proc");
   const cgroupRoot = path.join(root, "cgroup");
@@ -200,6 +201,7 @@ function nodeSnapshot(fixture: string, engineState: EngineStatus, containers: Co
     containers,
     scan: scanProcesses(procRoot),
     readCgroup: cgroupReader({ root: cgroupRoot, version: nodeHost.cgroupVersion }),
+    ...(opts.podLogs ? { podNames: readKubeletPodNames(path.join(root, "var", "log", "pods")) } : {}),
   });
 }
 
@@ -232,6 +234,11 @@ describe("a cgroup v2 node, systemd driver, containerd, no Docker engine (node-v
     // containerd itself (812) is outside every container: counted, not read.
     expect(s.processes.map((p) => p.pid)).toEqual([1, 2001, 2050, 2051]);
     expect(s.processesOutsideContainers).toBe(1); // the shim runs on the host
+  });
+
+  it("names the pod as the kubelet's /var/log/pods/<namespace>_<name>_<uid> does, when only its cgroup revealed it", () => {
+    const named = nodeSnapshot("node-v2-systemd-containerd", NO_ENGINE, [], { podLogs: true });
+    expect(named.pods).toEqual([expect.objectContaining({ id: PAUSE, name: "redis-0", k8sNamespace: "default", uid: UID, source: "kubernetes" })]);
   });
 
   it("reads each container's limits and usage from its scope's cgroup v2 files", () => {

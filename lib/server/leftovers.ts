@@ -5,6 +5,7 @@ import { runId } from "./config";
 import type { DockerClient } from "./docker";
 import { explainEngineError } from "./engine-errors";
 import { removePodContainers } from "./pods";
+import type { RuntimeAdapter } from "./runtimes/runtime";
 import { processSingleton } from "./singleton";
 
 /**
@@ -90,8 +91,29 @@ export function retryLeftoverSweep(docker: DockerClient): void {
   attempt(0);
 }
 
-/** At server start-up: remove what an earlier crash left; when the engine does not answer yet, keep trying. */
-export async function removeLeftoversAtStartup(docker: DockerClient): Promise<void> {
+/**
+ * The same sweep on a runtime with pods of its own (the CRI, Podman): its sandboxes and
+ * containers carry the same labels, and a half-made pod is removed with its sandbox, its
+ * network namespace and its cgroups (PodOperations.deletePod).
+ */
+export async function removeHalfMadeRuntimePods(runtime: RuntimeAdapter): Promise<RemovedPod[]> {
+  if (!runtime.pods || runtime.node !== null) return [];
+  const run = runId();
+  const ours = (await runtime.containers()).filter((c) => c.labels[LABEL_APP] === LABEL_APP_VALUE && (!run || c.labels[LABEL_RUN] === run));
+  const removed: RemovedPod[] = [];
+  for (const pod of findHalfMadePods(ours, state().creating)) {
+    const names = await runtime.pods.deletePod(pod);
+    removed.push({ pod, removed: names });
+    console.info(`[pod-anatomy] removed half-made ${runtime.id} pod ${pod}: ${names.join(", ")}`);
+  }
+  return removed;
+}
+
+/**
+ * At server start-up: remove what an earlier crash left, on Docker (when the engine does
+ * not answer yet, keep trying) and on every other runtime found that answers.
+ */
+export async function removeLeftoversAtStartup(docker: DockerClient, others: readonly RuntimeAdapter[] = []): Promise<void> {
   try {
     await removeHalfMadePods(docker);
   } catch (err) {
@@ -99,5 +121,11 @@ export async function removeLeftoversAtStartup(docker: DockerClient): Promise<vo
       `[pod-anatomy] could not look for half-made pods at start-up: ${explainEngineError(err, docker.endpoint).message} Retrying with backoff.`,
     );
     retryLeftoverSweep(docker);
+  }
+  for (const runtime of others) {
+    if (runtime.kind === "docker") continue;
+    await removeHalfMadeRuntimePods(runtime).catch((err: unknown) =>
+      console.warn(`[pod-anatomy] could not look for half-made pods on ${runtime.id} at start-up: ${runtime.explain(err).message}`),
+    );
   }
 }

@@ -5,6 +5,7 @@ import type { ContainerFacts, EngineStatus, RuntimeStatus, Snapshot } from "@/li
 import { cgroupReader } from "./cgroupfs";
 import { getEventHub } from "./event-hub";
 import { ParallelProcScanner } from "./proc-scan";
+import { readKubeletPodNames } from "./kubelet-pod-logs";
 import { readHostFacts } from "./procfs";
 import { getRuntimeRegistry } from "./runtimes/registry";
 import type { RuntimeAdapter } from "./runtimes/runtime";
@@ -15,6 +16,8 @@ export interface SnapshotSources {
   runtimes: readonly RuntimeAdapter[];
   procRoot: string;
   cgroupRoot: string;
+  /** The kubelet's pod log directories (/var/log/pods): names of pods only their cgroup shows. */
+  podLogRoot?: string;
   /** Reads /proc on two threads (see proc-scan.ts). */
   scanner: ParallelProcScanner;
 }
@@ -81,7 +84,7 @@ export async function readSnapshot(sources: SnapshotSources): Promise<TimedSnaps
   const t1 = performance.now();
   // cgroupfs is read after the engine answered: only the cgroups of the containers drawn.
   const readCgroup = cgroupReader({ root: sources.cgroupRoot, version: host.cgroupVersion });
-  const snapshot = buildSnapshot({ takenAt, host, engine, runtimes, containers, scan, readCgroup });
+  const snapshot = buildSnapshot({ takenAt, host, engine, runtimes, containers, scan, readCgroup, podNames: readKubeletPodNames(sources.podLogRoot) });
   return { snapshot, timing: { engine: engineMs, scan: scanMs, scanThreads, build: performance.now() - t1 } };
 }
 
