@@ -67,12 +67,14 @@ setsid node_modules/.bin/next start --hostname "$BIND" --port "$PORT" >/tmp/pod-
 SERVER_PID=$!
 wait_for_url "$POD_ANATOMY_URL/api/snapshot" 60 || { cat /tmp/pod-anatomy-test-server.log; say "server did not start"; exit 1; }
 
-# A second server of the same build with no Docker engine behind DOCKER_HOST: what a trainer's
-# laptop without Docker sees (e2e/offline-sample.spec.ts). PORT must be its port (Host check).
+# A second server of the same build with no runtime behind it (DOCKER_HOST, the CRI endpoint
+# and Podman's socket all lead nowhere): what a trainer's laptop without a runtime sees
+# (e2e/offline-sample.spec.ts). PORT must be its port (Host check).
 NO_ENGINE_PORT=$((PORT - 2))
 export POD_ANATOMY_NO_ENGINE_URL="http://localhost:$NO_ENGINE_PORT"
 rm -f /tmp/pod-anatomy-no-engine.sock
 PORT="$NO_ENGINE_PORT" DOCKER_HOST=unix:///tmp/pod-anatomy-no-engine.sock \
+  CONTAINER_RUNTIME_ENDPOINT=unix:///tmp/pod-anatomy-no-cri.sock CONTAINER_HOST=unix:///tmp/pod-anatomy-no-podman.sock \
   setsid node_modules/.bin/next start --hostname 127.0.0.1 --port "$NO_ENGINE_PORT" >/tmp/pod-anatomy-no-engine.log 2>&1 &
 NO_ENGINE_PID=$!
 wait_for_url "$POD_ANATOMY_NO_ENGINE_URL/api/snapshot" 60 || { cat /tmp/pod-anatomy-no-engine.log; say "no-engine server did not start"; exit 1; }

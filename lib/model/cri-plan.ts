@@ -10,6 +10,7 @@
  *
  * Pure: no I/O.
  */
+import { ourLabels } from "./our-labels";
 import {
   COMMAND_PRESETS,
   PodSpecSchema,
@@ -27,13 +28,6 @@ import {
   K8S_POD_NAME,
   K8S_POD_NAMESPACE,
   K8S_POD_UID,
-  LABEL_APP,
-  LABEL_APP_VALUE,
-  LABEL_IMAGE_SOURCE,
-  LABEL_POD,
-  LABEL_POD_SIZE,
-  LABEL_ROLE,
-  LABEL_SAMPLE,
   type ImageSource,
 } from "./types";
 
@@ -132,15 +126,8 @@ export function planCriPod(spec: PodSpec, opts: CriPlanOptions): CriPodPlan {
     [K8S_POD_NAMESPACE]: namespace,
     [K8S_POD_UID]: uid,
   };
-  const ours = (kind: PlannedKind, image: ImageSource) => ({
-    [LABEL_APP]: LABEL_APP_VALUE,
-    [LABEL_POD]: spec.name,
-    [LABEL_POD_SIZE]: String(size),
-    [LABEL_ROLE]: kind,
-    [LABEL_IMAGE_SOURCE]: image,
-    [LABEL_SAMPLE]: opts.sample,
-    ...opts.extraLabels,
-  });
+  const ours = (kind: PlannedKind, imageSource: ImageSource) =>
+    ourLabels({ pod: spec.name, size, role: kind, imageSource, sample: opts.sample, extra: opts.extraLabels });
   // The kubelet: the sandbox's pid option is POD with shareProcessNamespace, CONTAINER otherwise, NODE with hostPID.
   const namespaceOptions: CriNamespaceOption = { network: MODE[ns.net], pid: MODE[ns.pid], ipc: MODE[ns.ipc], target_id: "" };
   if (ns.uts === "private" && ns.net !== "host") notes.push("uts: the CRI has no uts option; the containers share the sandbox's uts namespace (hostname), as in Kubernetes.");

@@ -9,8 +9,8 @@
  *
  * Pure: no I/O.
  */
+import { ourLabels } from "./our-labels";
 import { containerMode } from "./container-ref";
-import { LABEL_POD_SIZE } from "./half-made-pods";
 import { COMMAND_PRESETS, type CommandLine, type Limits, type NamespaceChoice, type PodContainer, type PodSpec, type Volume } from "./pod-spec";
 import {
   K8S_CONTAINER_NAME,
@@ -18,12 +18,6 @@ import {
   K8S_POD_NAME,
   K8S_POD_NAMESPACE,
   K8S_POD_UID,
-  LABEL_APP,
-  LABEL_APP_VALUE,
-  LABEL_IMAGE_SOURCE,
-  LABEL_POD,
-  LABEL_ROLE,
-  LABEL_SAMPLE,
   type ImageSource,
 } from "./types";
 
@@ -77,12 +71,7 @@ export function planPod(spec: PodSpec, opts: PlanOptions): PlannedContainer[] {
   const ns = spec.namespaces;
   const volumePaths = spec.volumes.map(volumePath);
   const labelsFor = (kind: PlannedKind, podName: string, image: string): Record<string, string> => ({
-    [LABEL_APP]: LABEL_APP_VALUE,
-    [LABEL_POD]: spec.name,
-    [LABEL_POD_SIZE]: String(size),
-    [LABEL_ROLE]: kind,
-    [LABEL_IMAGE_SOURCE]: opts.sourceOf(image),
-    [LABEL_SAMPLE]: opts.sample,
+    ...ourLabels({ pod: spec.name, size, role: kind, imageSource: opts.sourceOf(image), sample: opts.sample }),
     ...(spec.kubernetes
       ? {
           [K8S_POD_NAME]: spec.name,

@@ -25,11 +25,11 @@
  *   Podman refuses the duplicate mount destination. Never a host path.
  * - Nothing shared at all: `--share none` (the API shares nothing when the list is empty).
  */
+import { ourLabels } from "./our-labels";
 import { shellQuote } from "./docker-run-script";
 import { volumePath, type PlannedKind } from "./pod-plan";
 import { COMMAND_PRESETS, specIssues, UTS_EXPLANATION, type FieldIssue, type PodContainer, type PodSpec } from "./pod-spec";
-import { LABEL_POD_SIZE } from "./half-made-pods";
-import { LABEL_APP, LABEL_APP_VALUE, LABEL_IMAGE_SOURCE, LABEL_POD, LABEL_ROLE, LABEL_SAMPLE, type ImageSource } from "./types";
+import { K8S_CONTAINER_NAME, K8S_POD_NAME, K8S_POD_NAMESPACE, K8S_POD_UID, LABEL_APP, LABEL_APP_VALUE, LABEL_POD, type ImageSource } from "./types";
 
 /** A namespace setting of libpod's SpecGenerator: `{nsmode: "host"}` and the like. */
 export interface LibpodNamespace {
@@ -154,18 +154,13 @@ export function planPodmanPod(spec: PodSpec, opts: PodmanPlanOptions): PodmanPla
   const ns = spec.namespaces;
   const size = 1 + spec.initContainers.length + spec.containers.length;
   const labels = (kind: PlannedKind, podName: string, image: string): Record<string, string> => ({
-    [LABEL_APP]: LABEL_APP_VALUE,
-    [LABEL_POD]: spec.name,
-    [LABEL_POD_SIZE]: String(size),
-    [LABEL_ROLE]: kind,
-    [LABEL_IMAGE_SOURCE]: opts.sourceOf(image),
-    [LABEL_SAMPLE]: opts.sample,
+    ...ourLabels({ pod: spec.name, size, role: kind, imageSource: opts.sourceOf(image), sample: opts.sample }),
     ...(spec.kubernetes
       ? {
-          "io.kubernetes.pod.name": spec.name,
-          "io.kubernetes.pod.namespace": spec.kubernetes.namespace,
-          "io.kubernetes.pod.uid": spec.kubernetes.uid,
-          "io.kubernetes.container.name": kind === "sandbox" ? "POD" : podName,
+          [K8S_POD_NAME]: spec.name,
+          [K8S_POD_NAMESPACE]: spec.kubernetes.namespace,
+          [K8S_POD_UID]: spec.kubernetes.uid,
+          [K8S_CONTAINER_NAME]: kind === "sandbox" ? "POD" : podName,
         }
       : {}),
     ...opts.extraLabels,

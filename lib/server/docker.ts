@@ -8,6 +8,7 @@ import { parsePullMessage, type PullMessage } from "@/lib/model/pull-progress";
 import type { ContainerFacts, PortBinding } from "@/lib/model/types";
 import { dockerEndpoint } from "./config";
 import { engineMessage, isConflict, isNotFound } from "./engine-errors";
+import type { ExecResult } from "./runtimes/runtime";
 import { processSingleton } from "./singleton";
 
 /**
@@ -59,16 +60,6 @@ export interface PullOptions {
   onProgress?: (message: PullMessage) => void;
 }
 
-/** What `exec` returns. */
-export interface ExecResult {
-  /** null when the engine did not report one (timed out). */
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  /** True when stdout or stderr was cut at maxBytes. */
-  truncated: boolean;
-  timedOut: boolean;
-}
 
 /** What the event stream yields: our own types only. */
 export type EngineStreamItem =

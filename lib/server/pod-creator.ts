@@ -1,13 +1,14 @@
 import "server-only";
-import { randomBytes, randomUUID } from "node:crypto";
-import { planPod, type PlannedContainer, type PlannedKind } from "@/lib/model/pod-plan";
+import { planPod, type PlannedContainer } from "@/lib/model/pod-plan";
 import { imageIssues, specIssues, type FieldIssue, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
-import { catalogueEntry, type CatalogueEntryId, type CatalogueImageRole, type ResolvedImageRef } from "@/lib/model/catalogue";
+import type { CatalogueEntryId } from "@/lib/model/catalogue";
+import { catalogueSpecs } from "./catalogue-specs";
 import { LABEL_RUN, type ImageSource } from "@/lib/model/types";
 import { runId } from "./config";
 import { isPortInUse } from "./engine-errors";
 import { deletePod, listPodContainers, PortInUseError } from "./pods";
 import type { ContainerSpec, DockerClient } from "./docker";
+import type { CreatedContainer, CreatedSpecPod } from "./runtimes/runtime";
 import { ensureChoicesPresent, imageChoices, resolveImage } from "./images";
 import { retryLeftoverSweep, whileCreating } from "./leftovers";
 
@@ -47,17 +48,6 @@ export class InitFailedError extends Error {
   }
 }
 
-export interface CreatedContainer {
-  id: string;
-  name: string;
-  kind: PlannedKind;
-  image: string;
-}
-
-export interface CreatedSpecPod {
-  name: string;
-  containers: CreatedContainer[];
-}
 
 /** How long an init container may run before the pod is given up. */
 const INIT_TIMEOUT_MS = 120_000;
@@ -167,18 +157,6 @@ export async function createCatalogueEntry(
   id: CatalogueEntryId,
   opts: { suffix?: string; hostPort?: number } = {},
 ): Promise<CreatedSpecPod[]> {
-  const entry = catalogueEntry(id);
-  const resolved = new Map<CatalogueImageRole, ResolvedImageRef>();
-  for (const role of entry.roles) resolved.set(role, await resolveImage(docker, role));
-  const specs = entry.pods({
-    suffix: opts.suffix ?? randomBytes(3).toString("hex"),
-    uid: randomUUID(),
-    hostPort: opts.hostPort,
-    image: (role) => {
-      const image = resolved.get(role);
-      if (!image) throw new Error(`catalogue entry ${entry.id} uses ${role} without listing it in its roles`);
-      return image;
-    },
-  });
+  const { entry, specs } = await catalogueSpecs(id, (role) => resolveImage(docker, role), opts);
   return createPods(docker, specs, { sample: entry.id, images: await imageChoices(docker) });
 }

@@ -1,8 +1,9 @@
 import "server-only";
+import { catalogueSpecs } from "../../catalogue-specs";
 import { runId } from "../../config";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import net from "node:net";
-import { catalogueEntry, type CatalogueEntryId, type CatalogueImageRole, type ResolvedImageRef } from "@/lib/model/catalogue";
+import type { CatalogueEntryId } from "@/lib/model/catalogue";
 import {
   classifyCriError,
   criRuntimeOf,
@@ -297,22 +298,12 @@ class CriPods implements PodOperations {
   }
 
   async createCatalogueEntry(id: CatalogueEntryId, opts: { suffix?: string; hostPort?: number } = {}): Promise<CreatedSpecPod[]> {
-    const entry = catalogueEntry(id);
-    const resolved = new Map<CatalogueImageRole, ResolvedImageRef>();
-    for (const role of entry.roles) {
-      // The sandbox image is the runtime's own (RunPodSandbox takes none): the spec names the pause stand-in.
-      resolved.set(role, role === "pause" ? await ensureCriStandIn(this.client, "pause") : await resolveCriImage(this.client, role));
-    }
-    const specs = entry.pods({
-      suffix: opts.suffix ?? randomBytes(3).toString("hex"),
-      uid: randomUUID(),
-      hostPort: opts.hostPort,
-      image: (role) => {
-        const image = resolved.get(role);
-        if (!image) throw new Error(`catalogue entry ${entry.id} uses ${role} without listing it in its roles`);
-        return image;
-      },
-    });
+    // The sandbox image is the runtime's own (RunPodSandbox takes none): the spec names the pause stand-in.
+    const { entry, specs } = await catalogueSpecs(
+      id,
+      (role) => (role === "pause" ? ensureCriStandIn(this.client, "pause") : resolveCriImage(this.client, role)),
+      opts,
+    );
     return this.createPods(specs, { sample: entry.id });
   }
 

@@ -1,7 +1,7 @@
 import "server-only";
+import { catalogueSpecs } from "../../catalogue-specs";
 import { podmanHostSetting, runId } from "../../config";
-import { randomBytes, randomUUID } from "node:crypto";
-import { catalogueEntry, type CatalogueEntryId, type CatalogueImageRole, type ResolvedImageRef } from "@/lib/model/catalogue";
+import type { CatalogueEntryId } from "@/lib/model/catalogue";
 import { imageIssues, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
 import { planPodmanPod, podmanCatalogueSpec, podmanSpecIssues, type PodmanPlan } from "@/lib/model/podman-plan";
 import {
@@ -168,24 +168,13 @@ export class PodmanRuntime implements RuntimeAdapter {
   }
 
   async createCatalogueEntry(docker: DockerClient | null, id: CatalogueEntryId, opts: { suffix?: string; hostPort?: number } = {}): Promise<CreatedSpecPod[]> {
-    const entry = catalogueEntry(id);
     const infra = await this.infraImage();
-    const resolved = new Map<CatalogueImageRole, ResolvedImageRef>();
-    for (const role of entry.roles) {
-      // The sandbox is Podman's own infra container (catatonit), built by Podman locally.
-      if (role === "pause") resolved.set(role, { ref: infra, source: "real" });
-      else resolved.set(role, await resolvePodmanImage(this.client, docker, role));
-    }
-    const specs = entry.pods({
-      suffix: opts.suffix ?? randomBytes(3).toString("hex"),
-      uid: randomUUID(),
-      hostPort: opts.hostPort,
-      image: (role) => {
-        const image = resolved.get(role);
-        if (!image) throw new Error(`catalogue entry ${entry.id} uses ${role} without listing it in its roles`);
-        return image;
-      },
-    });
+    // The sandbox is Podman's own infra container (catatonit), built by Podman locally.
+    const { entry, specs } = await catalogueSpecs(
+      id,
+      async (role) => (role === "pause" ? { ref: infra, source: "real" } : resolvePodmanImage(this.client, docker, role)),
+      opts,
+    );
     return this.createPods(docker, specs.map(podmanCatalogueSpec), { sample: entry.id });
   }
 
