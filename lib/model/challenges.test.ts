@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { container, limits, proc, snapshot } from "@/test/support/model-builders";
-import { CHALLENGES, checkChallenges, MEMORY_64_MIB, type ChallengeStatus } from "./challenges";
+import { CHALLENGES, checkChallenges, MEMORY_64_MIB, scopeToLabel, type ChallengeStatus } from "./challenges";
 import type { Container, Process, Snapshot } from "./types";
 
 const HOST = { net: 1000, pid: 1001, ipc: 1002 };
@@ -187,5 +187,18 @@ describe("empty-dir", () => {
   it("does not count tmpfs mounts, which no two containers share", () => {
     const tmp = { type: "tmpfs", source: "", destination: "/work" };
     expect(check("empty-dir", snap([{ ...init, mounts: [tmp] }, app([tmp])])).passed).toBe(false);
+  });
+});
+
+describe("scopeToLabel", () => {
+  it("keeps only the containers with the label, and their processes", () => {
+    const mine = run("a", 10, { net: 5 }, { labels: { student: "ana" } });
+    const theirs = run("b", 11, { net: 5 }, { labels: { student: "bo" } });
+    const s = snap([mine, theirs], [initProc(10, "a-id", ["sleep"]), initProc(11, "b-id", ["sleep"])]);
+    expect(check("shared-net", s).passed).toBe(true);
+    const scoped = scopeToLabel(s, "student", "ana");
+    expect(scoped.containers.map((c) => c.name)).toEqual(["a"]);
+    expect(scoped.processes.map((p) => p.pid)).toEqual([10]);
+    expect(why(check("shared-net", scoped))).toContain("a is alone in its net namespace");
   });
 });

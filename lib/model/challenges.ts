@@ -381,3 +381,23 @@ export const CHALLENGES: readonly Challenge[] = [sharedNet, proxyBlog, pausePid1
 export function checkChallenges(snapshot: Snapshot, challenges: readonly Challenge[] = CHALLENGES): ChallengeResult[] {
   return challenges.map(({ check, ...c }) => ({ ...c, status: check(snapshot) }));
 }
+
+/**
+ * Only the containers carrying label `key=value` (and their processes, pods, namespaces):
+ * a room shared by many learners checks each one's own containers (`docker run -l
+ * student=ana …`), and a test checks only what it made.
+ */
+export function scopeToLabel(snapshot: Snapshot, key: string, value: string): Snapshot {
+  const containers = snapshot.containers.filter((c) => c.labels[key] === value);
+  const ids = new Set(containers.map((c) => c.id));
+  const pids = new Set(containers.flatMap((c) => c.processIds));
+  return {
+    ...snapshot,
+    containers,
+    processes: snapshot.processes.filter((p) => pids.has(p.pid) || (p.containerId !== null && ids.has(p.containerId))),
+    pods: snapshot.pods.filter((p) => ids.has(p.sandboxId)).map((p) => ({ ...p, memberIds: p.memberIds.filter((id) => ids.has(id)) })),
+    namespaces: snapshot.namespaces.map((ns) => ({ ...ns, containerIds: ns.containerIds.filter((id) => ids.has(id)) })).filter((ns) => ns.containerIds.length > 0),
+    links: snapshot.links.filter((l) => ids.has(l.sandboxId) && ids.has(l.memberId)),
+    cgroups: snapshot.cgroups,
+  };
+}
