@@ -57,7 +57,7 @@ function recordPassed(data: { takenAt: string; challenges: ChallengeResult[] }) 
   if (newly.length > 0) updateProgress((p) => ({ ...p, passedAt: { ...p.passedAt, ...Object.fromEntries(newly.map((c) => [c.id, data.takenAt])) } }));
 }
 
-const isChallengesKey = (key: unknown) => key === CHALLENGES_KEY;
+const isChallengesKey = (key: unknown) => typeof key === "string" && (key === CHALLENGES_KEY || key.startsWith(`${CHALLENGES_KEY}?`));
 
 async function fetchChallenges(url: string): Promise<{ takenAt: string; challenges: ChallengeResult[] }> {
   const res = await fetch(url, { cache: "no-store" });
@@ -65,8 +65,9 @@ async function fetchChallenges(url: string): Promise<{ takenAt: string; challeng
   return (await res.json()) as { takenAt: string; challenges: ChallengeResult[] };
 }
 
-export default function Challenges() {
-  const { data, error } = useSWR(CHALLENGES_KEY, fetchChallenges, { refreshInterval: REFRESH_MS, onSuccess: recordPassed });
+/** `label` (key=value): check only the containers carrying it — one learner's in a shared room (`docker run -l student=ana …`). */
+export default function Challenges({ label }: { label: string | null }) {
+  const { data, error } = useSWR(label ? `${CHALLENGES_KEY}?label=${encodeURIComponent(label)}` : CHALLENGES_KEY, fetchChallenges, { refreshInterval: REFRESH_MS, onSuccess: recordPassed });
   const connection = useLiveEvents(isChallengesKey);
   const progress = useSyncExternalStore(subscribe, readProgress, () => EMPTY);
   const save = updateProgress;
@@ -77,6 +78,7 @@ export default function Challenges() {
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
         <ConnectionIndicator connection={connection} />
+        {label ? <p className="rounded bg-slate-100 px-2 py-0.5 text-sm text-slate-700">Only containers labelled <code>{label}</code></p> : null}
         <p className="text-sm text-slate-700" data-testid="challenges-progress">
           {data ? `${done} of ${data.challenges.length} done` : "Checking…"}
         </p>

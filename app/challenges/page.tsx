@@ -4,7 +4,8 @@ import Challenges from "@/components/Challenges";
 export const metadata = { title: "Pod Anatomy — challenges" };
 
 /** Exercises a learner does in a terminal, with any names; the dashboard checks each live. */
-export default function ChallengesPage() {
+export default async function ChallengesPage({ searchParams }: { searchParams: Promise<{ label?: string }> }) {
+  const label = (await searchParams).label;
   return (
     <div className="flex min-h-screen flex-col">
       <header className="flex flex-wrap items-center gap-4 border-b border-slate-200 bg-white px-6 py-3">
@@ -27,7 +28,7 @@ export default function ChallengesPage() {
         </nav>
       </header>
       <main className="p-6">
-        <Challenges />
+        <Challenges label={typeof label === "string" && /^[^=\s]+=\S*$/.test(label) ? label : null} />
       </main>
     </div>
   );
