@@ -24,7 +24,7 @@ describe("planSteps", () => {
     expect(steps[0]!.change).toContain("publishing 127.0.0.1:8880 → 80");
     expect(steps[1]!.command).toContain("--net container:demo-abc123-pause --ipc container:demo-abc123-pause --pid container:demo-abc123-pause");
     expect(steps[1]!.change).toBe("nginx joins demo-abc123-pause's net, ipc, pid namespaces, with a mnt namespace of its own.");
-    expect(steps[3]!.command).toBe("docker exec demo-abc123-nginx ps");
+    expect(steps[3]!.command).toBe("docker exec demo-abc123-nginx ps -o pid,ppid,stat,comm");
     expect(steps[1]!.effect).toEqual({ type: "joins", image: NGINX, sandboxImage: PAUSE, shares: ["net", "ipc", "pid"] });
   });
 

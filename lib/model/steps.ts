@@ -9,9 +9,10 @@
  * Docker only for now (the CRI and Podman plans are not cut into steps yet). Pure: no I/O.
  */
 import { isPidNsInit } from "./pid-namespaces";
+import { probeArgv } from "./pod-probes";
 import { dockerRunArgs, shellQuote } from "./docker-run-script";
 import type { PlannedContainer } from "./pod-plan";
-import type { Container, NamespaceType, Snapshot } from "./types";
+import { LABEL_POD, type Container, type NamespaceType, type Snapshot } from "./types";
 
 /** What the snapshot shows once a step has run. */
 export type StepEffect =
@@ -90,7 +91,7 @@ export function planSteps(plan: readonly PlannedContainer[]): Step[] {
     steps.push({
       kind: "probe-ps",
       title: `ps in ${pidMember.podName}`,
-      command: command(["exec", pidMember.name, "ps"]),
+      command: command(["exec", pidMember.name, ...probeArgv({ probe: "ps", container: pidMember.name })]),
       change: `Changes nothing: shows every process of the shared pid namespace, ${sandbox.podName} as PID 1.`,
       container: pidMember.name,
       effect: { type: "observation" },
@@ -102,7 +103,7 @@ export function planSteps(plan: readonly PlannedContainer[]): Step[] {
       steps.push({
         kind: "probe-fetch",
         title: `Fetch :${sandbox.port.containerPort} from inside the pod`,
-        command: command(["exec", member.name, "wget", "-q", "-O", "-", `http://127.0.0.1:${sandbox.port.containerPort}/`]),
+        command: command(["exec", member.name, ...probeArgv({ probe: "fetch", container: member.name, port: sandbox.port.containerPort })]),
         change: `Changes nothing: the page answers on :${sandbox.port.containerPort} of the pod's net namespace, published on ${sandbox.port.hostIp}:${sandbox.port.hostPort}.`,
         container: member.name,
         port: sandbox.port.containerPort,
@@ -177,3 +178,13 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): StepDiff {
     newPid1: after.processes.filter((p) => isPidNsInit(p) && p.containerId !== null && !oldPid1.has(p.pid)).map((p) => p.pid),
   };
 }
+
+/** The steps of a catalogue entry: those of each of its pods, one pod after the other, numbered throughout. */
+export function planEntrySteps(plans: readonly (readonly PlannedContainer[])[]): (Step & { pod: string })[] {
+  return plans
+    .flatMap((plan) => planSteps(plan).map((s) => ({ ...s, pod: plan[0]?.labels[LABEL_POD] ?? "" })))
+    .map((s, index) => ({ ...s, index }));
+}
+
+/** The uid of a step-by-step instance, derived from its suffix (steps are run one request at a time: it must not change between them). */
+export const stepUid = (suffix: string) => `00000000-0000-4000-8000-${suffix.padStart(12, "0").slice(-12)}`;

@@ -62,7 +62,7 @@ export interface CreatedSpecPod {
 /** How long an init container may run before the pod is given up. */
 const INIT_TIMEOUT_MS = 120_000;
 
-function toContainerSpec(c: PlannedContainer): ContainerSpec {
+export function toContainerSpec(c: PlannedContainer): ContainerSpec {
   return {
     name: c.name,
     image: c.image,
