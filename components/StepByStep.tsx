@@ -13,7 +13,9 @@ import { diffSnapshots, effectSeen, type Step, type StepDiff } from "@/lib/model
 import type { Snapshot } from "@/lib/model/types";
 import { deletePod, fetchSnapshot, runStepRequest } from "@/lib/view/api-client";
 import { SNAPSHOT_KEY, useLiveSnapshot } from "@/lib/view/use-live-snapshot";
+import { snapshotOfPod } from "@/lib/model/snapshot-subset";
 import ConnectionIndicator from "./ConnectionIndicator";
+import PodGraph from "./PodGraph";
 
 type EntryStep = Step & { pod: string };
 
@@ -42,11 +44,18 @@ export default function StepByStep({ token, entry, suffix: initialSuffix }: { to
   const { data: steps, error: stepsError } = useSWR(`/api/steps?entry=${entry}&pod=${suffix}`, fetchSteps);
   const { data: snapshot, connection, mutate } = useLiveSnapshot();
   const [done, setDone] = useState<Record<number, { how: "here" | "typed"; lines: string[]; output: string | null }>>({});
+  /** The container the last step made (highlighted in the graph), and the one the user clicked. */
+  const [changed, setChanged] = useState<string | null>(null);
+  const [clicked, setClicked] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [typing, setTyping] = useState<{ index: number; before: Snapshot } | null>(null);
 
   const list = steps?.steps ?? [];
+  // The graph of this instance's pods only (the first pod that exists), the last change selected.
+  const podNames = new Set(list.map((x) => x.pod));
+  const shownPod = snapshot?.pods.find((p) => podNames.has(p.name));
+  const graph = snapshot && shownPod ? snapshotOfPod(snapshot, shownPod.id) : null;
   const current = list.find((s) => !done[s.index]) ?? null;
 
   // "I'll type it": the step is done once the live snapshot shows its effect (checked on each new snapshot).
@@ -54,6 +63,7 @@ export default function StepByStep({ token, entry, suffix: initialSuffix }: { to
     const seen = effectSeen(current.effect, snapshot, typing.before);
     if (seen) {
       setTyping(null);
+      setChanged(seen.id);
       setDone((d) => ({ ...d, [current.index]: { how: "typed", lines: [`Seen: ${seen.name}.`, ...narrate(diffSnapshots(typing.before, snapshot), snapshot)], output: null } }));
     }
   }
@@ -71,6 +81,7 @@ export default function StepByStep({ token, entry, suffix: initialSuffix }: { to
         after = await fetchSnapshot(SNAPSHOT_KEY);
       }
       await mutate(after, { revalidate: false });
+      if (r.containerId) setChanged(r.containerId);
       setDone((d) => ({ ...d, [current.index]: { how: "here", lines: current.kind === "container" ? narrate(diffSnapshots(before, after), after) : [], output: r.output } }));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -86,6 +97,8 @@ export default function StepByStep({ token, entry, suffix: initialSuffix }: { to
       for (const pod of new Set(list.map((s) => s.pod))) await deletePod(token, pod).catch(() => undefined);
       setDone({});
       setTyping(null);
+      setChanged(null);
+      setClicked(null);
       setSuffix(Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, "0"));
     } finally {
       setBusy(false);
@@ -103,6 +116,7 @@ export default function StepByStep({ token, entry, suffix: initialSuffix }: { to
       </div>
       {stepsError ? <p role="alert" className="text-red-700">The steps could not be planned: {String(stepsError.message ?? stepsError)}</p> : null}
       {error ? <p role="alert" data-testid="step-error" className="rounded border border-red-300 bg-red-50 px-3 py-1 text-red-900">{error}</p> : null}
+      <div className="grid items-start gap-4 lg:grid-cols-2">
       <ol className="space-y-3">
         {list.map((s) => {
           const d = done[s.index];
@@ -147,6 +161,15 @@ export default function StepByStep({ token, entry, suffix: initialSuffix }: { to
           );
         })}
       </ol>
+      {graph ? (
+        <section aria-label="The pod now" className="rounded-lg border border-slate-200 bg-white lg:sticky lg:top-4">
+          <h2 className="px-4 pt-3 font-semibold">The pod now{changed ? " — the last step's container highlighted" : ""}</h2>
+          <div className="relative h-[420px]" data-testid="step-graph">
+            <PodGraph snapshot={graph} selectedId={clicked ?? changed} onSelect={setClicked} />
+          </div>
+        </section>
+      ) : null}
+      </div>
       {list.length > 0 && !current ? <p className="font-semibold text-emerald-800" data-testid="steps-finished">All steps done.</p> : null}
     </div>
   );

@@ -40,11 +40,12 @@ test("step by step: the demo pod, one command at a time", async ({ page }) => {
   await step(2).getByRole("button", { name: "I'll type it" }).click();
   await expect(step(2).getByTestId("step-waiting")).toBeVisible();
   const command = (await step(2).getByTestId("step-command").textContent())!;
-  expect(command).toMatch(/^docker run -d --name demo-[0-9a-f]{6}-ghost /);
+  expect(command.replace(/ \\\n\s+/g, " ")).toMatch(/^docker run -d --name demo-[0-9a-f]{6}-ghost /);
   execFileSync("sh", ["-c", command], { stdio: "ignore" });
   await expect(step(2)).toHaveAttribute("data-done", "true");
   await expect(step(2)).toContainText("Done (typed)");
   await expect(step(2).getByTestId("step-narration")).toContainText(/Seen: demo-[0-9a-f]{6}-ghost\./);
+  await expect(step(2).getByTestId("step-narration")).toContainText(/demo-[0-9a-f]{6}-ghost joined demo-[0-9a-f]{6}-pause's net, ipc, pid namespaces\./);
   expect(count()).toBe(3);
 
   // 4. ps in nginx: pause is PID 1. No container more.

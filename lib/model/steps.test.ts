@@ -20,9 +20,9 @@ describe("planSteps", () => {
       [3, "probe-ps", "demo-abc123-nginx"],
       [4, "probe-fetch", "demo-abc123-nginx"],
     ]);
-    expect(steps[0]!.command).toMatch(/^docker run -d --name demo-abc123-pause .* -p 127\.0\.0\.1:8880:80 pod-anatomy\/pause-stand-in:1$/);
+    expect(steps[0]!.command.replace(/ \\\n\s+/g, " ")).toMatch(/^docker run -d --name demo-abc123-pause .* -p 127\.0\.0\.1:8880:80 pod-anatomy\/pause-stand-in:1$/);
     expect(steps[0]!.change).toContain("publishing 127.0.0.1:8880 → 80");
-    expect(steps[1]!.command).toContain("--net container:demo-abc123-pause --ipc container:demo-abc123-pause --pid container:demo-abc123-pause");
+    expect(steps[1]!.command.replace(/ \\\n\s+/g, " ")).toContain("--net container:demo-abc123-pause --ipc container:demo-abc123-pause --pid container:demo-abc123-pause");
     expect(steps[1]!.change).toBe("nginx joins demo-abc123-pause's net, ipc, pid namespaces, with a mnt namespace of its own.");
     expect(steps[3]!.command).toBe("docker exec demo-abc123-nginx ps -o pid,ppid,stat,comm");
     expect(steps[1]!.effect).toEqual({ type: "joins", image: NGINX, sandboxImage: PAUSE, shares: ["net", "ipc", "pid"] });
@@ -33,7 +33,7 @@ describe("planSteps", () => {
     const steps = planSteps(planPod(entry.pods(ctx)[0]!, { sample: entry.id, sourceOf: () => "stand-in" }));
     const inits = steps.filter((s) => s.effect.type === "completed");
     expect(inits).toHaveLength(2);
-    for (const s of inits) expect(s.command).toMatch(/^docker run --name /);
+    for (const s of inits) expect(s.command.replace(/ \\\n\s+/g, " ")).toMatch(/^docker run --name /);
   });
 
   it("every catalogue entry has steps, each with a command and a change", () => {
@@ -80,5 +80,9 @@ describe("diffSnapshots", () => {
     const nginx = container({ id: "n", image: NGINX, pid: 20, namespaces: { net: 50, ipc: 51, pid: 52 } });
     const afterNginx = snap([pause(), nginx], { namespaces: afterPause.namespaces, processes: [...afterPause.processes, proc({ pid: 20, containerId: "n", nspid: [20, 7] })] });
     expect(diffSnapshots(afterPause, afterNginx)).toEqual({ newContainers: ["n"], newNamespaces: [], joined: [{ containerId: "n", hubId: "p", shares: ["net", "ipc", "pid"] }], newPid1: [] });
+    const joinedNginx = { ...nginx, modes: { network: "container:p", ipc: "container:p", pid: "container:p", uts: "", cgroupParent: "" } };
+    const ghost = container({ id: "g", image: "ghost", pid: 30, namespaces: { net: 50, ipc: 51, pid: 52 } });
+    const afterGhost = snap([joinedNginx, pause(), ghost], { namespaces: afterPause.namespaces });
+    expect(diffSnapshots(snap([joinedNginx, pause()]), afterGhost).joined).toEqual([{ containerId: "g", hubId: "p", shares: ["net", "ipc", "pid"] }]);
   });
 });

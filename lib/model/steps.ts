@@ -10,7 +10,7 @@
  */
 import { isPidNsInit } from "./pid-namespaces";
 import { probeArgv } from "./pod-probes";
-import { dockerRunArgs, shellQuote } from "./docker-run-script";
+import { dockerRunScript, shellQuote } from "./docker-run-script";
 import type { PlannedContainer } from "./pod-plan";
 import { LABEL_POD, type Container, type NamespaceType, type Snapshot } from "./types";
 
@@ -74,7 +74,7 @@ export function planSteps(plan: readonly PlannedContainer[]): Step[] {
   const steps: Omit<Step, "index">[] = plan.map((c) => ({
     kind: "container",
     title: c.kind === "sandbox" ? `Start the sandbox: ${c.podName}` : c.kind === "init" ? `Run init container ${c.podName}` : `Start ${c.podName}`,
-    command: command(dockerRunArgs(c)),
+    command: dockerRunScript([c]),
     change: changeOf(c, sandbox),
     container: c.name,
     effect:
@@ -167,7 +167,10 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): StepDiff {
   const oldNs = new Set(before.namespaces.map((n) => n.id));
   const previous = after.containers.filter((c) => old.has(c.id) && c.state === "running");
   const joinedList = added.flatMap((c) => {
-    const hub = previous.find((h) => SHARED_ORDER.some((t) => ownNs(after, h, t) && c.namespaces[t] === h.namespaces[t]));
+    const sharing = previous.filter((h) => SHARED_ORDER.some((t) => ownNs(after, h, t) && c.namespaces[t] === h.namespaces[t]));
+    // The holder of the namespaces (the sandbox), not another member that joined it too.
+    const holds = (h: Container) => (h.role === "sandbox" ? 0 : [h.modes.network, h.modes.ipc, h.modes.pid].some((m) => m.startsWith("container:")) ? 2 : 1);
+    const hub = sharing.sort((a, b) => holds(a) - holds(b))[0];
     return hub ? [{ containerId: c.id, hubId: hub.id, shares: SHARED_ORDER.filter((t) => ownNs(after, hub, t) && c.namespaces[t] === hub.namespaces[t]) }] : [];
   });
   const oldPid1 = new Set(before.processes.filter(isPidNsInit).map((p) => p.pid));
