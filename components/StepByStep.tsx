@@ -57,6 +57,8 @@ export default function StepByStep({ token, entry, suffix: initialSuffix }: { to
   const shownPod = snapshot?.pods.find((p) => podNames.has(p.name));
   const graph = snapshot && shownPod ? snapshotOfPod(snapshot, shownPod.id) : null;
   const current = list.find((s) => !done[s.index]) ?? null;
+  /** The step done last: presenting, it stays on screen beside the current one (what it changed). */
+  const lastDone = Math.max(-1, ...Object.keys(done).map(Number));
 
   // "I'll type it": the step is done once the live snapshot shows its effect (checked on each new snapshot).
   if (typing && snapshot && current && typing.index === current.index && current.effect.type !== "observation") {
@@ -122,7 +124,8 @@ export default function StepByStep({ token, entry, suffix: initialSuffix }: { to
           const d = done[s.index];
           const isCurrent = current?.index === s.index;
           return (
-            <li key={s.index} data-step={s.index} data-done={d ? "true" : "false"} data-current={isCurrent ? "true" : "false"} className={`rounded-lg border p-4 ${isCurrent ? "border-indigo-400 bg-indigo-50" : "border-slate-200 bg-white"}`}>
+            <li key={s.index} data-step={s.index} data-done={d ? "true" : "false"} data-current={isCurrent ? "true" : "false"}
+              data-last={s.index === lastDone ? "true" : "false"} className={`rounded-lg border p-4 ${isCurrent ? "border-indigo-400 bg-indigo-50" : "border-slate-200 bg-white"}`}>
               <div className="flex items-center gap-2">
                 <h2 className="mr-auto font-semibold">
                   {s.index + 1}. {s.title}
@@ -141,7 +144,7 @@ export default function StepByStep({ token, entry, suffix: initialSuffix }: { to
               ) : null}
               {isCurrent ? (
                 <div className="mt-2 flex items-center gap-2">
-                  <button type="button" data-control onClick={() => void next()} disabled={busy || !snapshot} className="rounded-md bg-indigo-600 px-3 py-1.5 font-semibold text-white hover:bg-indigo-700 disabled:bg-slate-400">
+                  <button type="button" onClick={() => void next()} disabled={busy || !snapshot} className="rounded-md bg-indigo-600 px-3 py-1.5 font-semibold text-white hover:bg-indigo-700 disabled:bg-slate-400">
                     {busy ? "Running…" : "Next step"}
                   </button>
                   {s.effect.type === "observation" ? (

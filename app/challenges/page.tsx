@@ -1,4 +1,5 @@
 import Link from "next/link";
+import PresentationToggle from "@/components/PresentationToggle";
 import Challenges from "@/components/Challenges";
 
 export const metadata = { title: "Pod Anatomy — challenges" };
@@ -18,7 +19,8 @@ export default async function ChallengesPage({ searchParams }: { searchParams: P
           </h1>
           <p className="text-sm text-slate-600">Do each one in your own terminal, with names of your choice: the page checks what the kernel and the runtimes say, live.</p>
         </div>
-        <nav className="flex gap-1" aria-label="Views">
+        <PresentationToggle />
+        <nav data-control className="flex gap-1" aria-label="Views">
           <Link href="/" className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
             Dashboard
           </Link>

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import Link from "next/link";
+import PresentationToggle from "@/components/PresentationToggle";
 import { connection } from "next/server";
 import StepByStep from "@/components/StepByStep";
 import { CATALOGUE } from "@/lib/model/catalogue";
@@ -26,7 +27,8 @@ export default async function StepsPage({ searchParams }: { searchParams: Promis
           </h1>
           <p className="text-sm text-slate-600">Each step is one real command, shown before it runs. Run it here, or type it in your terminal and let the page see its effect.</p>
         </div>
-        <nav className="flex gap-1" aria-label="Views">
+        <PresentationToggle />
+        <nav data-control className="flex gap-1" aria-label="Views">
           <Link href="/catalogue" className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
             Catalogue
           </Link>
