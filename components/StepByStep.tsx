@@ -39,9 +39,9 @@ function narrate(diff: StepDiff, snapshot: Snapshot): string[] {
   return lines.length > 0 ? lines : ["No container, namespace or PID 1 changed."];
 }
 
-export default function StepByStep({ token, entry, suffix: initialSuffix }: { token: string; entry: CatalogueEntryId; suffix: string }) {
+export default function StepByStep({ token, entry, suffix: initialSuffix, hostPort }: { token: string; entry: CatalogueEntryId; suffix: string; hostPort: number | null }) {
   const [suffix, setSuffix] = useState(initialSuffix);
-  const { data: steps, error: stepsError } = useSWR(`/api/steps?entry=${entry}&pod=${suffix}`, fetchSteps);
+  const { data: steps, error: stepsError } = useSWR(`/api/steps?entry=${entry}&pod=${suffix}${hostPort ? `&hostPort=${hostPort}` : ""}`, fetchSteps);
   const { data: snapshot, connection, mutate } = useLiveSnapshot();
   const [done, setDone] = useState<Record<number, { how: "here" | "typed"; lines: string[]; output: string | null }>>({});
   /** The container the last step made (highlighted in the graph), and the one the user clicked. */
@@ -76,7 +76,7 @@ export default function StepByStep({ token, entry, suffix: initialSuffix }: { to
     setError(null);
     const before = snapshot;
     try {
-      const r = await runStepRequest(token, { entry, pod: suffix, step: current.index });
+      const r = await runStepRequest(token, { entry, pod: suffix, step: current.index, ...(hostPort ? { hostPort } : {}) });
       let after = await fetchSnapshot(SNAPSHOT_KEY);
       for (let i = 0; r.containerId && !after.containers.some((c) => c.id === r.containerId) && i < 20; i++) {
         await new Promise((res) => setTimeout(res, 250));

@@ -7,8 +7,10 @@ import { removeRunContainers, RUN_LABEL } from "./support/demo-pod";
  * A trainer steps through the demo pod on Docker: after each Next step the engine has
  * exactly one more container (or ran one probe and has none more), the narration says what
  * changed; one step is typed in a shell (here: the test runs the page's command itself) and
- * the page marks it done. Publishes 127.0.0.1:8880: run under `flock /tmp/pa-8880.lock`.
+ * the page marks it done. It publishes on POD_ANATOMY_STEPS_PORT (?port=; default 8880, the
+ * entry's own: then run it under `flock /tmp/pa-8880.lock`).
  */
+const PORT = Number(process.env.POD_ANATOMY_STEPS_PORT ?? 8880);
 test.afterAll(removeRunContainers);
 
 const count = () => execFileSync("docker", ["ps", "-aq", "--filter", `label=${RUN_LABEL}`], { encoding: "utf8" }).split("\n").filter(Boolean).length;
@@ -16,13 +18,13 @@ const count = () => execFileSync("docker", ["ps", "-aq", "--filter", `label=${RU
 test("step by step: the demo pod, one command at a time", async ({ page }) => {
   test.setTimeout(300_000);
   expect(count()).toBe(0);
-  await page.goto("/steps?entry=ghost-behind-nginx");
+  await page.goto(`/steps?entry=ghost-behind-nginx${PORT === 8880 ? "" : `&port=${PORT}`}`);
   const step = (i: number) => page.locator(`li[data-step="${i}"]`);
   await expect(page.locator("li[data-step]")).toHaveCount(5);
 
   // 1. pause, alone: new namespaces, a new PID 1.
   await expect(step(0)).toHaveAttribute("data-current", "true");
-  await expect(step(0).getByTestId("step-command")).toContainText("-p 127.0.0.1:8880:80");
+  await expect(step(0).getByTestId("step-command")).toContainText(`-p 127.0.0.1:${PORT}:80`);
   await step(0).getByRole("button", { name: "Next step" }).click();
   await expect(step(0)).toHaveAttribute("data-done", "true", { timeout: 120_000 });
   expect(count()).toBe(1);
@@ -35,6 +37,16 @@ test("step by step: the demo pod, one command at a time", async ({ page }) => {
   await expect(step(1)).toHaveAttribute("data-done", "true", { timeout: 60_000 });
   expect(count()).toBe(2);
   await expect(step(1).getByTestId("step-narration")).toContainText(/demo-[0-9a-f]{6}-nginx joined demo-[0-9a-f]{6}-pause's net, ipc, pid namespaces\./);
+
+  // Presenting: the step just done and the current one, nothing else.
+  await page.getByTestId("presentation-toggle").click();
+  await expect(step(0)).toBeHidden();
+  await expect(step(1)).toBeVisible();
+  await expect(step(2)).toBeVisible();
+  fs.mkdirSync("artifacts", { recursive: true });
+  await page.screenshot({ path: "artifacts/steps-presenting.png" });
+  await page.keyboard.press("Escape");
+  await expect(step(0)).toBeVisible();
 
   // 3. ghost, typed in a shell: the page sees its effect.
   await step(2).getByRole("button", { name: "I'll type it" }).click();

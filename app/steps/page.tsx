@@ -9,10 +9,12 @@ import { launchToken } from "@/lib/server/guard";
 export const metadata = { title: "Pod Anatomy — step by step" };
 
 /** One catalogue entry built one command at a time (?entry=…), on Docker. Rendered per request: this launch's token, a fresh instance suffix. */
-export default async function StepsPage({ searchParams }: { searchParams: Promise<{ entry?: string }> }) {
+export default async function StepsPage({ searchParams }: { searchParams: Promise<{ entry?: string; port?: string }> }) {
   await connection();
   const token = launchToken();
-  const wanted = (await searchParams).entry;
+  const { entry: wanted, port } = await searchParams;
+  // ?port=: publish on another host port than the entry's own (8880 is shared on a training machine).
+  const hostPort = port && /^\d{4,5}$/.test(port) && Number(port) >= 1024 && Number(port) <= 65535 ? Number(port) : null;
   const entry = CATALOGUE.find((e) => e.id === wanted) ?? CATALOGUE[0]!;
   return (
     <div className="flex min-h-screen flex-col">
@@ -38,7 +40,7 @@ export default async function StepsPage({ searchParams }: { searchParams: Promis
         </nav>
       </header>
       <main className="p-6">
-        <StepByStep token={token} entry={entry.id} suffix={randomBytes(3).toString("hex")} />
+        <StepByStep token={token} entry={entry.id} suffix={randomBytes(3).toString("hex")} hostPort={hostPort} />
       </main>
     </div>
   );

@@ -29,11 +29,11 @@ export class StepError extends Error {
   }
 }
 
-async function planned(docker: DockerClient, entryId: CatalogueEntryId, suffix: string) {
+async function planned(docker: DockerClient, entryId: CatalogueEntryId, suffix: string, hostPort?: number) {
   const entry = catalogueEntry(entryId);
   const resolved = new Map<CatalogueImageRole, ResolvedImageRef>();
   for (const role of entry.roles) resolved.set(role, await resolveImage(docker, role));
-  const specs = entry.pods({ suffix, uid: stepUid(suffix), image: (role) => resolved.get(role)! });
+  const specs = entry.pods({ suffix, uid: stepUid(suffix), hostPort, image: (role) => resolved.get(role)! });
   const choices = await imageChoices(docker);
   const sourceOf = (ref: string): ImageSource => choices.find((i) => i.ref === ref)?.source ?? "other";
   const run = runId();
@@ -41,8 +41,8 @@ async function planned(docker: DockerClient, entryId: CatalogueEntryId, suffix: 
   return { plans, steps: planEntrySteps(plans), choices };
 }
 
-export async function entrySteps(docker: DockerClient, entryId: CatalogueEntryId, suffix: string): Promise<(Step & { pod: string })[]> {
-  return (await planned(docker, entryId, suffix)).steps;
+export async function entrySteps(docker: DockerClient, entryId: CatalogueEntryId, suffix: string, hostPort?: number): Promise<(Step & { pod: string })[]> {
+  return (await planned(docker, entryId, suffix, hostPort)).steps;
 }
 
 export interface StepRun {
@@ -55,8 +55,8 @@ export interface StepRun {
 }
 
 /** Run step `index` of the instance `suffix`: refused when its container exists already, or a probe's container is not running. */
-export async function runStep(docker: DockerClient, entryId: CatalogueEntryId, suffix: string, index: number): Promise<StepRun> {
-  const { plans, steps, choices } = await planned(docker, entryId, suffix);
+export async function runStep(docker: DockerClient, entryId: CatalogueEntryId, suffix: string, index: number, hostPort?: number): Promise<StepRun> {
+  const { plans, steps, choices } = await planned(docker, entryId, suffix, hostPort);
   const step = steps[index];
   if (!step) throw new StepError(404, `${entryId} has ${steps.length} steps: there is no step ${index + 1}`);
   const existing = await listPodContainers(docker, step.pod);

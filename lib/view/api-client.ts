@@ -75,5 +75,5 @@ export const fetchImageChoices = (url: string): Promise<{ images: ImageChoice[] 
 // Step by step (issue 13).
 
 /** POST /api/steps: run exactly one step of an entry's instance. */
-export const runStepRequest = (token: string, body: { entry: CatalogueEntryId; pod: string; step: number }) =>
+export const runStepRequest = (token: string, body: { entry: CatalogueEntryId; pod: string; step: number; hostPort?: number }) =>
   postJson<{ containerId: string | null; output: string | null; exitCode: number | null }>(token, "/api/steps", { ...body, runtime: "docker" });
