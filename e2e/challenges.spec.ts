@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
@@ -45,4 +46,13 @@ test("challenges: a hint, a challenge done in a terminal turning passed live, Re
   await page.getByRole("button", { name: "Reset progress" }).click();
   await expect(card.getByTestId("challenge-status")).toHaveText("Not yet");
   await expect(card.getByRole("list", { name: "Hints" }).locator("li")).toHaveCount(0);
+});
+
+test("the challenges and step-by-step pages have no serious or critical axe violations", async ({ page }) => {
+  for (const url of ["/challenges", "/steps?entry=by-hand"]) {
+    await page.goto(url);
+    await expect(page.locator("li[data-challenge], li[data-step]").first()).toBeVisible({ timeout: 60_000 });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${url}: ${v.id}: ${v.help}`)).toEqual([]);
+  }
 });
