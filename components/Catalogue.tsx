@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 
 import { useState } from "react";
 import {
@@ -123,6 +124,9 @@ function EntryCard({ entry, snapshot, token, busy, canCreate, notice, onCreate, 
         >
           {busy === `create:${entry.id}` ? "Creating…" : "Create"}
         </button>
+        <Link href={`/steps?entry=${entry.id}`} className="rounded-md border border-indigo-300 px-3 py-1.5 font-semibold text-indigo-700 hover:bg-indigo-50">
+          Step by step
+        </Link>
       </div>
       {busy === `create:${entry.id}` && <PullProgress />}
       {notice && (

@@ -107,6 +107,9 @@ export default function Dashboard({ token }: { token: string }) {
         <Link href="/catalogue" className="rounded-md border border-indigo-300 px-3 py-2 text-sm font-semibold text-indigo-700 hover:bg-indigo-50">
           Catalogue &amp; builder
         </Link>
+        <Link href="/challenges" className="rounded-md border border-indigo-300 px-3 py-2 text-sm font-semibold text-indigo-700 hover:bg-indigo-50">
+          Challenges
+        </Link>
         <SnapshotFile
           current={recording?.loaded ?? (data ? { snapshot: data, sample: null } : null)}
           onLoad={(loaded, fileName) => setRecording({ loaded, source: fileName })}

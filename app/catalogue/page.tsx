@@ -42,6 +42,9 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
           <Link href="/" className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
             Dashboard
           </Link>
+          <Link href="/challenges" className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
+            Challenges
+          </Link>
         </nav>
       </header>
       <main className="p-6">{view === "builder" ? <PodBuilder token={token} /> : <Catalogue token={token} />}</main>

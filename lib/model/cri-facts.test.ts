@@ -89,6 +89,8 @@ describe("toCriContainerFacts on a recorded demo pod", () => {
     const st = containerStatuses.find((s) => s.status?.id === raw.id)!;
     const exited = toCriContainerFacts([], [{ container: { ...raw, state: "CONTAINER_EXITED" }, status: { ...st, status: { ...st.status!, state: "CONTAINER_EXITED", exit_code: 3 } } }], "containerd");
     expect(exited[0]).toMatchObject({ state: "exited", exitCode: 3, pid: null });
+    const timed = toCriContainerFacts([], [{ container: { ...raw, state: "CONTAINER_EXITED" }, status: { ...st, status: { ...st.status!, state: "CONTAINER_EXITED", exit_code: 0, started_at: "1700000000123456789", finished_at: "1700000002000000000" } } }], "containerd");
+    expect(timed[0]).toMatchObject({ exitCode: 0, startedAt: "2023-11-14T22:13:20.123Z", finishedAt: "2023-11-14T22:13:22.000Z" });
     const created = toCriContainerFacts([], [{ container: { ...raw, state: "CONTAINER_CREATED" }, status: null }], "containerd");
     expect(created[0]).toMatchObject({ state: "created", pid: null });
     expect(created[0]!.pod).toBeUndefined();

@@ -299,6 +299,8 @@ export function toCriContainerFacts(
       ...(p?.facts ? { pod: { ...p.facts, isSandbox: false } } : {}),
       ...(node ? { node } : {}),
       ...(state === "exited" && s ? { exitCode: s.exit_code } : {}),
+      ...(s && isoFromNanos(s.started_at) ? { startedAt: isoFromNanos(s.started_at) } : {}),
+      ...(s && isoFromNanos(s.finished_at) ? { finishedAt: isoFromNanos(s.finished_at) } : {}),
       attempt: container.metadata?.attempt ?? 0,
       annotations: { ...container.annotations },
     });

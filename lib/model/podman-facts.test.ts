@@ -72,6 +72,19 @@ describe("podmanContainerFacts (recorded)", () => {
     expect(exited.pod).toBeUndefined();
   });
 
+  it("start and finish times and mounts from inspect; Go's zero time is no time", () => {
+    const c = list[1]!;
+    const inspect: LibpodContainerInspect = {
+      Id: c.Id,
+      State: { Status: "exited", StartedAt: "2026-01-01T10:00:00.123456789Z", FinishedAt: "0001-01-01T00:00:00Z" },
+      Mounts: [{ Type: "volume", Name: "shared", Source: "/var/lib/containers/storage/volumes/shared/_data", Destination: "/work" }],
+    };
+    const [f] = podmanContainerFacts(pods, [c], new Map([[c.Id, inspect]]));
+    expect(f!.startedAt).toBe("2026-01-01T10:00:00.123Z");
+    expect(f!.finishedAt).toBeUndefined();
+    expect(f!.mounts).toEqual([{ type: "volume", source: "shared", destination: "/work" }]);
+  });
+
   it("a container without its inspect (removed meanwhile) keeps empty modes", () => {
     const [f] = podmanContainerFacts(pods, [list[1]!], new Map());
     expect(f).toMatchObject({ networkMode: "", ipcMode: "", cgroupParent: "" });

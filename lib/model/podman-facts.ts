@@ -69,7 +69,9 @@ export interface LibpodContainerInspect {
   Id: string;
   /** The image as given (the list's Image is the same). */
   ImageName?: string;
-  State?: { Status?: string; Pid?: number; ExitCode?: number };
+  State?: { Status?: string; Pid?: number; ExitCode?: number; StartedAt?: string; FinishedAt?: string };
+  /** Its volumes and bind mounts ("volume" with the volume's Name, "bind" with its Source). */
+  Mounts?: { Type?: string; Name?: string; Source?: string; Destination?: string }[] | null;
   HostConfig?: {
     /** "bridge", "host", "none", "container:<id>", "slirp4netns", … */
     NetworkMode?: string;
@@ -149,6 +151,14 @@ export function podmanContainerFacts(
       runtime: "podman",
     };
     if (ENDED.has(c.State) || c.Exited) facts.exitCode = c.ExitCode;
+    const inspect = inspects.get(c.Id);
+    const started = realTime(inspect?.State?.StartedAt);
+    const finished = realTime(inspect?.State?.FinishedAt);
+    if (started) facts.startedAt = started;
+    if (finished) facts.finishedAt = finished;
+    if (inspect?.Mounts) {
+      facts.mounts = inspect.Mounts.map((m) => ({ type: m.Type ?? "", source: (m.Type === "volume" ? m.Name : m.Source) ?? "", destination: m.Destination ?? "" }));
+    }
     if (c.Pod) {
       const sandboxId = pod?.InfraId ?? "";
       facts.pod = {
@@ -301,4 +311,9 @@ export function podmanEventChange(raw: unknown): { containerId: string; action: 
   const id = e.Actor?.ID ?? e.id ?? "";
   if (!id) return null;
   return { containerId: id, action: e.Type === "pod" ? `pod-${action}` : action };
+}
+
+/** An ISO time, or "" for Go's zero time ("0001-01-01T00:00:00Z": it never happened) and anything unparsable. */
+function realTime(t: string | undefined): string {
+  return t && !t.startsWith("0001-") && !Number.isNaN(Date.parse(t)) ? new Date(Date.parse(t)).toISOString() : "";
 }

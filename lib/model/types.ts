@@ -141,6 +141,21 @@ export interface ContainerFacts {
   attempt?: number;
   /** CRI: annotations; Podman: none. */
   annotations?: Record<string, string>;
+  /** ISO time its last run started / finished, when the runtime says so (Docker: State.StartedAt/FinishedAt). */
+  startedAt?: string;
+  finishedAt?: string;
+  /** Its volumes and bind mounts, when the runtime says so (Docker: Mounts of inspect). */
+  mounts?: Mount[];
+}
+
+/** A volume or bind mount of a container: two containers with the same `type` + `source` share it. */
+export interface Mount {
+  /** "volume", "bind", "tmpfs", … as the runtime names it. */
+  type: string;
+  /** The volume's name (type volume), else the host path (bind); "" when the runtime gives none. */
+  source: string;
+  /** Where it is mounted inside the container. */
+  destination: string;
 }
 
 export type ContainerRuntime = "docker" | "containerd" | "cri-o" | "podman" | "unknown";
@@ -289,6 +304,11 @@ export interface Container {
   exitCode: number | null;
   /** CRI: the container's attempt (restart count); null elsewhere. */
   attempt: number | null;
+  /** ISO time its last run started / finished, or null when the runtime did not say (or it never did). */
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Its volumes and bind mounts; empty when the runtime does not report them. */
+  mounts: Mount[];
   name: string;
   image: string;
   imageSource: ImageSource;

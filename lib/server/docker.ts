@@ -165,7 +165,16 @@ export function toContainerFacts(raw: ContainerInspectInfo): ContainerFacts {
     ports,
     discoveredBy: "engine",
     runtime: "docker",
+    ...(raw.State && !raw.State.Running && raw.State.Status !== "created" ? { exitCode: raw.State.ExitCode } : {}),
+    ...(dockerTime(raw.State?.StartedAt) ? { startedAt: raw.State.StartedAt } : {}),
+    ...(dockerTime(raw.State?.FinishedAt) ? { finishedAt: raw.State.FinishedAt } : {}),
+    mounts: (raw.Mounts ?? []).map((m) => ({ type: m.Type ?? "", source: (m.Type === "volume" ? m.Name : m.Source) ?? "", destination: m.Destination })),
   };
+}
+
+/** Docker says "0001-01-01T00:00:00Z" for a time that never happened. */
+function dockerTime(t: string | undefined): boolean {
+  return !!t && !t.startsWith("0001-");
 }
 
 /**

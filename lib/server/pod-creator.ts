@@ -52,7 +52,7 @@ export class InitFailedError extends Error {
 /** How long an init container may run before the pod is given up. */
 const INIT_TIMEOUT_MS = 120_000;
 
-function toContainerSpec(c: PlannedContainer): ContainerSpec {
+export function toContainerSpec(c: PlannedContainer): ContainerSpec {
   return {
     name: c.name,
     image: c.image,

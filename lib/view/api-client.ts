@@ -71,3 +71,9 @@ export const fetchPulls = (url: string): Promise<PullsResponse> =>
 
 /** GET /api/builder: the images a pod may be built from (the SWR key is the URL). */
 export const fetchImageChoices = (url: string): Promise<{ images: ImageChoice[] }> => fetch(url, { cache: "no-store" }).then((r) => parse(r));
+
+// Step by step (issue 13).
+
+/** POST /api/steps: run exactly one step of an entry's instance. */
+export const runStepRequest = (token: string, body: { entry: CatalogueEntryId; pod: string; step: number; hostPort?: number }) =>
+  postJson<{ containerId: string | null; output: string | null; exitCode: number | null }>(token, "/api/steps", { ...body, runtime: "docker" });

@@ -80,6 +80,18 @@ const fetchSnapshotOnce = singleFlight(() => fetchSnapshot(SNAPSHOT_KEY));
 
 export function useLiveSnapshot() {
   const { data, error, mutate } = useSWR<Snapshot>(SNAPSHOT_KEY, fetchSnapshotOnce, { refreshInterval: REFRESH_MS });
+  const connection = useLiveEvents(isSnapshotOrTimelineKey);
+  return { data, error, mutate, connection };
+}
+
+const isSnapshotOrTimelineKey = (key: unknown) => key === SNAPSHOT_KEY || isTimelineKey(key);
+
+/**
+ * Follow the server's event stream and revalidate the SWR keys `followed` accepts on every
+ * container change (the snapshot's; the challenges page's). `followed` must be stable (a
+ * module-level function). Returns what the connection indicator shows.
+ */
+export function useLiveEvents(followed: (key: unknown) => boolean): Connection {
   const { mutate: mutateKeys } = useSWRConfig();
   const [stream, setStream] = useState({ open: false, failures: 0 });
   const [feed, setFeed] = useState<EngineFeed | null>(null);
@@ -90,7 +102,7 @@ export function useLiveSnapshot() {
     let failures = 0;
     let everOpen = false;
     let following = false;
-    const revalidate = singleFlight(() => Promise.all([mutateKeys(SNAPSHOT_KEY), mutateKeys(isTimelineKey)]));
+    const revalidate = singleFlight(() => mutateKeys(followed));
     const connect = () => {
       const es = new EventSource(EVENTS_URL);
       source = es;
@@ -134,7 +146,7 @@ export function useLiveSnapshot() {
       clearTimeout(retry);
       source?.close();
     };
-  }, [mutateKeys]);
+  }, [mutateKeys, followed]);
 
-  return { data, error, mutate, connection: connectionOf(stream, feed) };
+  return connectionOf(stream, feed);
 }
