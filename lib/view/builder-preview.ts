@@ -4,11 +4,12 @@
  * --pod` / `podman pod start`, and the runtime's own issues with a
  * spec (what that runtime cannot do). Pure: spec in, text out.
  */
-import { crictlScript, criSpecIssues, planCriPod } from "@/lib/model/cri-plan";
+import { crictlScript, planCriPod } from "@/lib/model/cri-plan";
 import { dockerRunScript } from "@/lib/model/docker-run-script";
 import { planPod } from "@/lib/model/pod-plan";
-import { planPodmanPod, podmanScript, podmanSpecIssues } from "@/lib/model/podman-plan";
-import { imageIssues, specIssues, type FieldIssue, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
+import { planPodmanPod, podmanScript } from "@/lib/model/podman-plan";
+import { imageIssues, type FieldIssue, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
+import { specIssuesOn } from "@/lib/model/spec-issues";
 import type { RuntimeKind } from "@/lib/model/types";
 
 export interface RuntimePreview {
@@ -27,7 +28,7 @@ export interface RuntimePreview {
 export function runtimePreview(runtime: RuntimeKind, spec: PodSpec, images: readonly ImageChoice[], uid: string): RuntimePreview {
   const sourceOf = (ref: string) => images.find((i) => i.ref === ref)?.source ?? "other";
   if (runtime === "cri") {
-    const schema = criSpecIssues(spec);
+    const schema = specIssuesOn("cri", spec);
     const issues = schema.length > 0 ? schema : imageIssues(spec, images).filter((i) => !i.path.startsWith("sandbox"));
     const text =
       issues.length > 0
@@ -36,12 +37,12 @@ export function runtimePreview(runtime: RuntimeKind, spec: PodSpec, images: read
     return { title: "crictl (the CRI, as the kubelet calls it)", copyLabel: "Copy crictl commands", testId: "preview-crictl", text, issues };
   }
   if (runtime === "podman") {
-    const schema = podmanSpecIssues(spec);
+    const schema = specIssuesOn("podman", spec);
     const issues = schema.length > 0 ? schema : imageIssues(spec, images).filter((i) => !(spec.sandbox.kind === "pause" && i.path.startsWith("sandbox")));
     const text = issues.length > 0 ? null : podmanScript(planPodmanPod(spec, { sample: "builder", sourceOf }));
     return { title: "podman (a pod and its infra container)", copyLabel: "Copy podman commands", testId: "preview-podman", text, issues };
   }
-  const schema = specIssues(spec);
+  const schema = specIssuesOn("docker", spec);
   const issues = schema.length > 0 ? schema : imageIssues(spec, images);
   const text = issues.length > 0 ? null : dockerRunScript(planPod(spec, { sample: "builder", sourceOf }));
   return { title: "docker run", copyLabel: "Copy docker run", testId: "preview-docker", text, issues };

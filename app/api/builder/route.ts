@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { RuntimeChoice } from "@/lib/model/pod-requests";
-import { PodSpecSchema } from "@/lib/model/pod-spec";
+import { podSpecSchemaOn } from "@/lib/model/spec-issues";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
 import { failureResponse, jsonError, readJsonBody } from "@/lib/server/http";
 import { describePodError } from "@/lib/server/pod-errors";
@@ -26,13 +26,13 @@ export async function GET(req: Request) {
   }
 }
 
-/** POST /api/builder?runtime=… {PodSpec}: create the pod, all or nothing; the same pod the previewed commands make. */
+/** POST /api/builder?runtime=… {PodSpec}: create the pod, all or nothing, checked by that runtime's rules; the same pod the previewed commands make. */
 export async function POST(req: Request) {
   const refused = refuseUnlessSameOrigin(req);
   if (refused) return refused;
   const kind = runtimeOf(req);
   if (!kind.success) return jsonError(400, "Invalid runtime", kind.error.issues[0]?.message);
-  const spec = await readJsonBody(req, PodSpecSchema);
+  const spec = await readJsonBody(req, podSpecSchemaOn(kind.data));
   if (spec instanceof NextResponse) return spec;
   let runtime: PodMaker | null = null;
   try {
