@@ -62,7 +62,7 @@ export function privilegeWarnings(f: PrivilegeFacts): Warning[] {
   if (f.hostUts === false) {
     w.push({
       code: "container-own-uts",
-      message: "Pod Anatomy runs with its own uts namespace: the hostname shown is read from the host's /proc/1/root/etc/hostname. Add --uts host to show the host's own.",
+      message: "Pod Anatomy runs with its own uts namespace: the hostname shown is read from the host's /etc/hostname (through /proc/1/root). Add --uts host to show the host's own.",
     });
   }
   const missing = f.runtimes.filter((r) => r.state === "unreachable" && r.reason === "socket-missing");

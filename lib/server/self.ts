@@ -16,7 +16,7 @@ import { readNamespaces } from "./procfs";
 export interface SelfReading {
   /** HostFacts.self: null when not in a container. */
   self: HostFacts["self"];
-  /** The host's hostname when ours is not the host's (own uts namespace): /proc/1/root/etc/hostname. */
+  /** The host's hostname when ours is not the host's (own uts namespace): /proc/1/root/etc/hostname (or PID 2's). */
   hostHostname: string | null;
   privileges: Omit<PrivilegeFacts, "runtimes">;
 }
@@ -60,7 +60,8 @@ export function readSelf(opts: { procRoot: string; cgroupRoot: string; host: Hos
   let hostHostname: string | null = null;
   if (contained && hostUts !== true) {
     // Needs the same ptrace access as the ns links; else the container's own name stays.
-    hostHostname = readText(joinPath(procRoot, "1", "root", "etc", "hostname"))?.trim() || null;
+    // From PID 1's root, or kthreadd's (PID 2) where PID 1 is unreadable (host.namespacesFrom).
+    hostHostname = readText(joinPath(procRoot, String(host.namespacesFrom), "root", "etc", "hostname"))?.trim() || null;
   }
   return {
     self: contained ? { containerId: containerIdFromCgroups(entries), hostname: osHostname() } : null,
