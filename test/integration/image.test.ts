@@ -223,3 +223,45 @@ suite(`the container image ${IMAGE}, run as the README says`, () => {
     expect(state.ExitCode).not.toBe(137);
   });
 });
+
+const podmanThere = spawnSync("podman", ["--version"], { stdio: "ignore" }).status === 0 && fs.existsSync("/run/podman/podman.sock");
+const podmanSuite = (REQUIRED || imagePresent) && podmanThere ? describe : describe.skip;
+
+podmanSuite(`the same image in rootful Podman (docker save | podman load)`, () => {
+  const name = `pa-${RUN}-image-podman`;
+  const url = `http://127.0.0.1:${SECOND_PORT}`;
+  // The project's containers.conf: Podman's default rlimits cannot be set here (README, Troubleshooting).
+  const env = { ...process.env, ...(fs.existsSync("/etc/pod-anatomy/podman/containers.conf") ? { CONTAINERS_CONF: "/etc/pod-anatomy/podman/containers.conf" } : {}) };
+  const podman = (...args: string[]) => execFileSync("podman", args, { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] }).trim();
+  let id = "";
+
+  beforeAll(async () => {
+    execFileSync("sh", ["-c", `docker save ${IMAGE} | podman load -q`], { env, stdio: "ignore" });
+    spawnSync("podman", ["rm", "-f", name], { env, stdio: "ignore" });
+    const line = runLine(name, SECOND_PORT);
+    line[line.length - 1] = `localhost/${IMAGE}`;
+    id = podman(...line);
+    await waitFor200(`http://localhost:${SECOND_PORT}`, 60);
+  }, 120_000);
+
+  afterAll(() => {
+    spawnSync("podman", ["rm", "-f", name], { env, stdio: "ignore" });
+  });
+
+  it("shows the host's facts, its own container as itself (Podman's), and no missing privilege", async () => {
+    const snap = await snapshotOf(url);
+    expect(snap.host.hostname).toBe(os.hostname());
+    expect(snap.host.namespaces.net).toBe(inode(fs.readlinkSync(`/proc/${snap.host.namespacesFrom}/ns/net`)));
+    expect(snap.host.self?.containerId).toBe(id);
+    const self = snap.containers.find((c) => c.id === id);
+    expect(self?.runtime).toBe("podman");
+    expect(self?.podId).toBeNull();
+    expect(snap.warnings.filter((w) => w.code.startsWith("container-"))).toEqual([]);
+    expect((await rawRequest("GET", "/", { Host: `evil.example:${SECOND_PORT}` }, undefined, url)).status).toBe(403);
+  });
+
+  it("stops cleanly on podman stop", () => {
+    podman("stop", "-t", "10", name);
+    expect(Number(podman("inspect", name, "--format", "{{.State.ExitCode}}"))).not.toBe(137);
+  });
+});
