@@ -57,7 +57,7 @@ mkdir -p "$SRC" "$CTX/rootfs"
 # 1. The standalone server, built in a copy of the working tree (node_modules hard-linked:
 #    Turbopack refuses a node_modules symlinked from outside the project).
 sources | tar -c --null -T - | tar -x -C "$SRC"
-cp -al node_modules "$SRC/node_modules"
+cp -al node_modules "$SRC/node_modules" 2>/dev/null || cp -a node_modules "$SRC/node_modules" # another file system: a copy
 (cd "$SRC" && POD_ANATOMY_STANDALONE=1 NEXT_TELEMETRY_DISABLED=1 npx next build >"$WORK/next-build.log" 2>&1) \
   || { tail -30 "$WORK/next-build.log"; say "next build failed (log: $WORK/next-build.log)"; exit 1; }
 

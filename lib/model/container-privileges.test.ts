@@ -53,8 +53,8 @@ describe("privilegeWarnings", () => {
       ],
     });
     expect(ws.map((w) => w.message)).toEqual([
-      "Docker's socket unix:///var/run/docker.sock is not in the container. Add -v /var/run/docker.sock:/var/run/docker.sock to the run line.",
-      "containerd (CRI)'s socket /run/containerd/containerd.sock is not in the container. Add -v /run/containerd/containerd.sock:/run/containerd/containerd.sock to the run line.",
+      "Docker's socket unix:///var/run/docker.sock is not in the container: to show Docker's containers, add -v /var/run/docker.sock:/var/run/docker.sock to the run line.",
+      "containerd (CRI)'s socket /run/containerd/containerd.sock is not in the container: to show containerd (CRI)'s containers, add -v /run/containerd/containerd.sock:/run/containerd/containerd.sock to the run line.",
     ]);
   });
 });

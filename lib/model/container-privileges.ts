@@ -69,7 +69,7 @@ export function privilegeWarnings(f: PrivilegeFacts): Warning[] {
   for (const r of missing) {
     w.push({
       code: "container-no-socket",
-      message: `${r.name}'s socket ${r.endpoint} is not in the container. Add ${socketOption(r.endpoint)} to the run line.`,
+      message: `${r.name}'s socket ${r.endpoint} is not in the container: to show ${r.name}'s containers, add ${socketOption(r.endpoint)} to the run line.`,
     });
   }
   return w;
