@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { appPort, checkHost } from "@/lib/security/request-checks";
+import { allowedPorts, checkHost } from "@/lib/security/request-checks";
 
 /**
  * Runs before every request (pages, API, static files): refuse any Host that is not a
@@ -7,7 +7,7 @@ import { appPort, checkHost } from "@/lib/security/request-checks";
  * handlers check Origin and the launch token themselves as well.
  */
 export function proxy(request: NextRequest) {
-  const verdict = checkHost(request.headers.get("host"), appPort());
+  const verdict = checkHost(request.headers.get("host"), allowedPorts());
   if (!verdict.ok) {
     return NextResponse.json({ error: verdict.error, detail: verdict.detail }, { status: verdict.status });
   }

@@ -62,7 +62,13 @@ export function ContainerDetails({ snapshot, containerId, onClose }: ContainerDe
           {container.state}
           {container.pid !== null && ` · host PID ${container.pid}`}
         </Field>
-        <Field label="Role">{container.role}</Field>
+        <Field label="Role">
+          {container.id === snapshot.host.self?.containerId ? (
+            <span data-testid="self-container">Pod Anatomy itself: the container this dashboard runs in (not a pod member)</span>
+          ) : (
+            container.role
+          )}
+        </Field>
         <Field label="Pod">{pod ? pod.name : "none"}</Field>
       </dl>
       <NamespaceTable snapshot={snapshot} container={container} />

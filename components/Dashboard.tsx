@@ -213,6 +213,12 @@ function HostSummary({ snapshot }: { snapshot: Snapshot }) {
         <dt className="text-slate-500">host</dt>
         <dd className="font-medium">{host.hostname}</dd>
       </div>
+      {host.self && (
+        <div data-testid="host-self">
+          <dt className="text-slate-500">Pod Anatomy runs in</dt>
+          <dd className="font-medium">container {host.self.containerId ? host.self.containerId.slice(0, 12) : "(id not found)"}</dd>
+        </div>
+      )}
       <div>
         <dt className="text-slate-500">kernel</dt>
         <dd className="font-medium">{host.kernel}</dd>

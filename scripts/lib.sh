@@ -27,10 +27,10 @@ ensure_packages() {
 
 ensure_node_modules() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    # npm install, not npm ci: the lock file follows it, and unlike npm ci it tolerates a
-    # registry mirror that lacks other platforms' optional binaries (@next/swc-darwin-*, …).
-    say "installing npm packages"
-    npm install --no-audit --no-fund --loglevel=error
+    # npm ci: exactly the lock file (it holds every platform's optional packages, so a fresh
+    # clone installs the same tree anywhere; `npm ci` on a fresh clone was checked to pass).
+    say "installing npm packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
   fi
 }
 

@@ -27,6 +27,9 @@ cleanup() {
   local pid
   for pid in $SERVER_PID $NO_ENGINE_PID; do kill -TERM -- "-$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   remove_run_containers
+  if command -v podman >/dev/null; then
+    podman ps -aq --filter "label=io.pod-anatomy.run=$POD_ANATOMY_RUN_ID" | xargs -r podman rm -f >/dev/null 2>&1 || true
+  fi
   stop_started_runtimes
   stop_started_docker_engine
   exit $rc
@@ -79,7 +82,11 @@ PORT="$NO_ENGINE_PORT" DOCKER_HOST=unix:///tmp/pod-anatomy-no-engine.sock \
 NO_ENGINE_PID=$!
 wait_for_url "$POD_ANATOMY_NO_ENGINE_URL/api/snapshot" 60 || { cat /tmp/pod-anatomy-no-engine.log; say "no-engine server did not start"; exit 1; }
 
-say "integration tests (real engine, real /proc)"
+say "container image (npm run image: not rebuilt when up to date)"
+bash scripts/image.sh
+export POD_ANATOMY_IMAGE_TESTS=1
+
+say "integration tests (real runtimes, real /proc)"
 npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$REPORTS/integration.json"
 say "end-to-end tests (headless Chromium)"
 PLAYWRIGHT_JSON_OUTPUT_FILE="$REPORTS/e2e.json" npx playwright test --reporter=list,json

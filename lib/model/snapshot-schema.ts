@@ -60,6 +60,7 @@ const HostFacts = z.object({
   cgroupVersion: z.enum(["v1", "v2", "hybrid", "unknown"]),
   namespaces: Inodes,
   namespacesFrom: Pid,
+  self: z.object({ containerId: z.string().nullable(), hostname: z.string() }).nullable().optional(),
 });
 
 const ContainerRuntime = z.enum(["docker", "containerd", "cri-o", "podman", "unknown"]);

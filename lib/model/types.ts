@@ -247,6 +247,12 @@ export interface HostFacts {
    * PID 1's ns links are unreadable even to root, as in some VMs and sandboxes.
    */
   namespacesFrom: number;
+  /**
+   * Pod Anatomy's own container, when it runs in one (the image, a Kubernetes pod): its id
+   * (from its own cgroup path; null when that does not name one) and the container's own
+   * hostname. Drawn as Pod Anatomy itself, never as a pod member. Absent or null: not in a container.
+   */
+  self?: { containerId: string | null; hostname: string } | null;
 }
 
 /** Why the engine could not be reached, each with its own explanation in the UI. */

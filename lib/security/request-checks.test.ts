@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appPort, checkHost, checkSameOrigin, parseHost } from "./request-checks";
+import { allowedPorts, appPort, checkHost, checkSameOrigin, parseHost } from "./request-checks";
 
 const TOKEN = "a".repeat(48);
 const ok = { host: "localhost:3000", origin: "http://localhost:3000", secFetchSite: "same-origin", token: TOKEN };
@@ -61,5 +61,38 @@ describe("appPort", () => {
   it("is PORT, or Next's default 3000", () => {
     expect(appPort({ PORT: "3999" })).toBe("3999");
     expect(appPort({})).toBe("3000");
+  });
+});
+
+describe("the port the user published (POD_ANATOMY_PUBLIC_PORT)", () => {
+  const env = { PORT: "3000", POD_ANATOMY_PUBLIC_PORT: "3001" };
+
+  it("adds the published port(s) to PORT, ignoring what is not a port", () => {
+    expect(allowedPorts(env)).toEqual(["3000", "3001"]);
+    expect(allowedPorts({ PORT: "3000", POD_ANATOMY_PUBLIC_PORT: " 3001, 8080 ,abc,0,70000,3000" })).toEqual(["3000", "3001", "8080"]);
+    expect(allowedPorts({ PORT: "3000" })).toEqual(["3000"]);
+    expect(allowedPorts({ PORT: "3000", POD_ANATOMY_PUBLIC_PORT: "" })).toEqual(["3000"]);
+  });
+
+  it("accepts Host: localhost:3001 (-p 127.0.0.1:3001:3000) and still the app's own port", () => {
+    expect(checkHost("localhost:3001", allowedPorts(env)).ok).toBe(true);
+    expect(checkHost("127.0.0.1:3001", allowedPorts(env)).ok).toBe(true);
+    expect(checkHost("localhost:3000", allowedPorts(env)).ok).toBe(true);
+  });
+
+  it("still refuses a name that is not loopback on the published port, and other ports", () => {
+    const forged = checkHost("evil.example:3001", allowedPorts(env));
+    expect(forged).toMatchObject({ ok: false, status: 403 });
+    expect(checkHost("localhost:3002", allowedPorts(env))).toMatchObject({ ok: false, status: 403 });
+    expect(checkHost("172.17.0.2:3001", allowedPorts(env))).toMatchObject({ ok: false, status: 403 });
+    // Without the setting, the published port is refused.
+    expect(checkHost("localhost:3001", allowedPorts({ PORT: "3000" }))).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it("needs Origin to be the published origin the browser used", () => {
+    const published = { host: "localhost:3001", origin: "http://localhost:3001", secFetchSite: "same-origin", token: TOKEN };
+    expect(checkSameOrigin(published, allowedPorts(env), TOKEN).ok).toBe(true);
+    expect(checkSameOrigin({ ...published, origin: "http://localhost:3000" }, allowedPorts(env), TOKEN).ok).toBe(false);
+    expect(checkSameOrigin(published, allowedPorts({ PORT: "3000" }), TOKEN).ok).toBe(false);
   });
 });

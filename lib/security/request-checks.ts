@@ -18,6 +18,21 @@ export function appPort(env: Record<string, string | undefined> = process.env): 
   return env.PORT ?? "3000";
 }
 
+/**
+ * The ports a request's Host may name: the app's own port, and the host ports the user
+ * published it on (POD_ANATOMY_PUBLIC_PORT, comma-separated: in a container started with
+ * `-p 127.0.0.1:3001:3000` the browser sends Host: localhost:3001). Anything that is not a
+ * port number (1-65535) is ignored.
+ */
+export function allowedPorts(env: Record<string, string | undefined> = process.env): string[] {
+  const ports = [appPort(env)];
+  for (const raw of (env.POD_ANATOMY_PUBLIC_PORT ?? "").split(",")) {
+    const p = raw.trim();
+    if (/^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535 && !ports.includes(String(Number(p)))) ports.push(String(Number(p)));
+  }
+  return ports;
+}
+
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 export type Verdict = { ok: true } | { ok: false; status: 400 | 403; error: string; detail: string };
@@ -35,16 +50,18 @@ function isLoopbackName(name: string): boolean {
   return LOOPBACK_NAMES.has(name) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
 
-/** The Host check, for every request. */
-export function checkHost(host: string | null, appPort: string): Verdict {
+/** The Host check, for every request. `appPort`: the port, or the ports (allowedPorts), Host may name. */
+export function checkHost(host: string | null, appPort: string | readonly string[]): Verdict {
+  const ports = typeof appPort === "string" ? [appPort] : appPort;
   if (!host) return deny(400, "Missing Host header", "Send a Host header naming localhost.");
   const parsed = parseHost(host);
   if (!parsed) return deny(400, "Malformed Host header", "Host must be a host name with an optional port.");
-  if (!isLoopbackName(parsed.name) || parsed.port !== appPort) {
+  if (!isLoopbackName(parsed.name) || !ports.includes(parsed.port)) {
+    const shown = ports.join(" or ");
     return deny(
       403,
       "Host not allowed",
-      `Pod Anatomy only answers to loopback names on port ${appPort} (http://localhost:${appPort}); this protects against DNS rebinding.`,
+      `Pod Anatomy only answers to loopback names on port ${shown} (http://localhost:${ports[ports.length - 1]}); this protects against DNS rebinding.`,
     );
   }
   return { ok: true };
@@ -53,7 +70,7 @@ export function checkHost(host: string | null, appPort: string): Verdict {
 /** The same-origin check, for every state-changing request (POST, DELETE). */
 export function checkSameOrigin(
   headers: { host: string | null; origin: string | null; secFetchSite: string | null; token: string | null },
-  appPort: string,
+  appPort: string | readonly string[],
   launchToken: string,
 ): Verdict {
   const host = checkHost(headers.host, appPort);

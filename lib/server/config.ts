@@ -1,5 +1,5 @@
 import "server-only";
-import { appPort } from "@/lib/security/request-checks";
+import { allowedPorts, appPort } from "@/lib/security/request-checks";
 
 /**
  * Every environment variable the server reads, in one place. Each is read when asked (not
@@ -17,6 +17,12 @@ import { appPort } from "@/lib/security/request-checks";
  *   CONTAINER_RUNTIME_ENDPOINT  the CRI socket (as for crictl); set, it is the only CRI endpoint looked at
  *   CONTAINER_HOST          Podman's API socket (unix://…), as Podman's own clients take it
  *   POD_ANATOMY_CTR         the containerd client that imports stand-in images into the CRI's store; default ctr
+ *   POD_ANATOMY_PAUSE       a static pause binary built from images/stand-in/pause.c (the container image has
+ *                           one): used instead of compiling pause.c with gcc; unset: gcc -static
+ *   POD_ANATOMY_PUBLIC_PORT the host port(s) the user published the app's port on (`-p 127.0.0.1:3001:3000`
+ *                           → 3001; comma-separated for several): Host and Origin may name these besides PORT
+ *   POD_ANATOMY_IN_CONTAINER set (to 1) by the container image: Pod Anatomy runs in a container, so host facts
+ *                           are read through PID 1 and a missing privilege is named with the run option that grants it
  *
  * Not read here: NEXT_RUNTIME (instrumentation.ts, Next's own).
  */
@@ -45,6 +51,21 @@ export function busyboxPath(env: Env = process.env): string {
 /** PORT, as the same-origin guard expects it in Host. */
 export function listenPort(env: Env = process.env): string {
   return appPort(env);
+}
+
+/** The ports Host may name: PORT, and every port of POD_ANATOMY_PUBLIC_PORT. */
+export function allowedHostPorts(env: Env = process.env): string[] {
+  return allowedPorts(env);
+}
+
+/** POD_ANATOMY_PAUSE: a prebuilt static pause binary, or undefined (compile pause.c). */
+export function pauseBinaryPath(env: Env = process.env): string | undefined {
+  return env.POD_ANATOMY_PAUSE || undefined;
+}
+
+/** POD_ANATOMY_IN_CONTAINER: the container image sets it. */
+export function inContainerSetting(env: Env = process.env): boolean {
+  return Boolean(env.POD_ANATOMY_IN_CONTAINER);
 }
 
 /** NEXT_MANUAL_SIG_HANDLE: the app handles signals itself. */

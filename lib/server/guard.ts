@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { NextResponse } from "next/server";
 import { checkSameOrigin, TOKEN_HEADER } from "@/lib/security/request-checks";
-import { listenPort } from "./config";
+import { allowedHostPorts } from "./config";
 import { jsonError } from "./http";
 import { processSingleton } from "./singleton";
 
@@ -16,7 +16,7 @@ export function refuseUnlessSameOrigin(req: Request): NextResponse | null {
   const h = req.headers;
   const verdict = checkSameOrigin(
     { host: h.get("host"), origin: h.get("origin"), secFetchSite: h.get("sec-fetch-site"), token: h.get(TOKEN_HEADER) },
-    listenPort(),
+    allowedHostPorts(),
     launchToken(),
   );
   return verdict.ok ? null : jsonError(verdict.status, verdict.error, verdict.detail);

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import type { CatalogueImageRole, ResolvedImageRef } from "@/lib/model/catalogue";
 import type { ImageChoice, Tool } from "@/lib/model/pod-spec";
 import { LABEL_APP, LABEL_APP_VALUE } from "@/lib/model/types";
-import { busyboxPath, imagesSetting } from "./config";
+import { busyboxPath, imagesSetting, pauseBinaryPath } from "./config";
 import type { DockerClient } from "./docker";
 import { fs } from "./host-fs";
 import { getPullTracker } from "./pull-tracker";
@@ -86,7 +86,16 @@ async function buildStandIn(docker: DockerClient, role: StandInRole, tag: string
   try {
     const files = [...STAND_IN_FILES[role]];
     for (const f of files) fs.copyFileSync(path.join(STAND_IN_DIR, f), path.join(ctx, f));
-    if (role === "pause") {
+    const prebuiltPause = pauseBinaryPath();
+    if (role === "pause" && prebuiltPause !== undefined) {
+      // The container image carries pause.c compiled with gcc -static at image-build time.
+      if (!fs.existsSync(prebuiltPause)) {
+        throw new ImageError(`No pause binary at ${prebuiltPause} (POD_ANATOMY_PAUSE).`, "Unset POD_ANATOMY_PAUSE to compile images/stand-in/pause.c with gcc, or point it at a static pause binary.");
+      }
+      fs.copyFileSync(prebuiltPause, path.join(ctx, "pause"));
+      fs.chmodSync(path.join(ctx, "pause"), 0o755);
+      files.push("pause");
+    } else if (role === "pause") {
       try {
         await run("gcc", ["-static", "-O2", "-Wall", "-o", path.join(ctx, "pause"), path.join(ctx, "pause.c")], {
           timeout: 60_000,

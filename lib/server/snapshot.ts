@@ -7,6 +7,8 @@ import { getEventHub } from "./event-hub";
 import { ParallelProcScanner } from "./proc-scan";
 import { readKubeletPodNames } from "./kubelet-pod-logs";
 import { readHostFacts } from "./procfs";
+import { readSelf } from "./self";
+import { privilegeWarnings } from "@/lib/model/container-privileges";
 import { getRuntimeRegistry } from "./runtimes/registry";
 import type { RuntimeAdapter } from "./runtimes/runtime";
 import { processSingleton } from "./singleton";
@@ -78,13 +80,17 @@ export async function readSnapshot(sources: SnapshotSources): Promise<TimedSnaps
   // procfs is read with synchronous reads (measured several times faster than fs/promises), on two threads.
   const scanThreads = sources.scanner.threads;
   const scan = await sources.scanner.scan(sources.procRoot);
-  const host = readHostFacts({ procRoot: sources.procRoot, cgroupRoot: sources.cgroupRoot });
+  const hostRead = readHostFacts({ procRoot: sources.procRoot, cgroupRoot: sources.cgroupRoot });
+  const me = readSelf({ procRoot: sources.procRoot, cgroupRoot: sources.cgroupRoot, host: hostRead });
+  const host = me.self === null ? hostRead : { ...hostRead, hostname: me.hostHostname ?? hostRead.hostname, self: me.self };
   const scanMs = performance.now() - t0;
   const { engine, runtimes, containers } = await enginePromise;
   const t1 = performance.now();
   // cgroupfs is read after the engine answered: only the cgroups of the containers drawn.
   const readCgroup = cgroupReader({ root: sources.cgroupRoot, version: host.cgroupVersion });
   const snapshot = buildSnapshot({ takenAt, host, engine, runtimes, containers, scan, readCgroup, podNames: readKubeletPodNames(sources.podLogRoot) });
+  // In a container: each privilege it lacks, with the run option that grants it, first.
+  snapshot.warnings.unshift(...privilegeWarnings({ ...me.privileges, runtimes }));
   return { snapshot, timing: { engine: engineMs, scan: scanMs, scanThreads, build: performance.now() - t1 } };
 }
 
