@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import Link from "next/link";
+import PageHeader from "@/components/PageHeader";
 import PresentationToggle from "@/components/PresentationToggle";
 import { connection } from "next/server";
 import StepByStep from "@/components/StepByStep";
@@ -19,26 +19,16 @@ export default async function StepsPage({ searchParams }: { searchParams: Promis
   return (
     <div className="flex min-h-screen flex-col">
       <meta name="pod-anatomy-token" content={token} />
-      <header className="flex flex-wrap items-center gap-4 border-b border-slate-200 bg-white px-6 py-3">
-        <div className="mr-auto">
-          <h1 className="text-2xl font-bold tracking-tight">
-            <Link href="/" className="hover:underline">
-              Pod Anatomy
-            </Link>{" "}
-            — step by step: {entry.title}
-          </h1>
-          <p className="text-sm text-slate-600">Each step is one real command, shown before it runs. Run it here, or type it in your terminal and let the page see its effect.</p>
-        </div>
+      <PageHeader
+        title={`step by step: ${entry.title}`}
+        subtitle="Each step is one real command, shown before it runs. Run it here, or type it in your terminal and let the page see its effect."
+        links={[
+          { href: "/catalogue", label: "Catalogue" },
+          { href: "/challenges", label: "Challenges" },
+        ]}
+      >
         <PresentationToggle />
-        <nav data-control className="flex gap-1" aria-label="Views">
-          <Link href="/catalogue" className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
-            Catalogue
-          </Link>
-          <Link href="/challenges" className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
-            Challenges
-          </Link>
-        </nav>
-      </header>
+      </PageHeader>
       <main className="p-6">
         <StepByStep token={token} entry={entry.id} suffix={randomBytes(3).toString("hex")} hostPort={hostPort} />
       </main>

@@ -9,15 +9,10 @@
  *
  * Pure: no I/O.
  */
-import { ourLabels } from "./our-labels";
+import { kubernetesLabels, ourLabels } from "./our-labels";
 import { containerMode } from "./container-ref";
 import { COMMAND_PRESETS, type CommandLine, type Limits, type NamespaceChoice, type PodContainer, type PodSpec, type Volume } from "./pod-spec";
 import {
-  K8S_CONTAINER_NAME,
-  K8S_DOCKER_TYPE,
-  K8S_POD_NAME,
-  K8S_POD_NAMESPACE,
-  K8S_POD_UID,
   type ImageSource,
 } from "./types";
 
@@ -72,15 +67,7 @@ export function planPod(spec: PodSpec, opts: PlanOptions): PlannedContainer[] {
   const volumePaths = spec.volumes.map(volumePath);
   const labelsFor = (kind: PlannedKind, podName: string, image: string): Record<string, string> => ({
     ...ourLabels({ pod: spec.name, size, role: kind, imageSource: opts.sourceOf(image), sample: opts.sample }),
-    ...(spec.kubernetes
-      ? {
-          [K8S_POD_NAME]: spec.name,
-          [K8S_POD_NAMESPACE]: spec.kubernetes.namespace,
-          [K8S_POD_UID]: spec.kubernetes.uid,
-          [K8S_CONTAINER_NAME]: kind === "sandbox" ? "POD" : podName,
-          [K8S_DOCKER_TYPE]: kind === "sandbox" ? "podsandbox" : "container",
-        }
-      : {}),
+    ...(spec.kubernetes ? kubernetesLabels({ name: spec.name, ...spec.kubernetes }, kind, podName, { dockershim: true }) : {}),
     ...opts.extraLabels,
   });
   const base = (kind: PlannedKind, podName: string, image: string, line: CommandLine): PlannedContainer => ({

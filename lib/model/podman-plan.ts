@@ -25,11 +25,11 @@
  *   Podman refuses the duplicate mount destination. Never a host path.
  * - Nothing shared at all: `--share none` (the API shares nothing when the list is empty).
  */
-import { ourLabels } from "./our-labels";
+import { kubernetesLabels, ourLabels } from "./our-labels";
 import { shellQuote } from "./docker-run-script";
 import { volumePath, type PlannedKind } from "./pod-plan";
 import { COMMAND_PRESETS, specIssues, UTS_EXPLANATION, type FieldIssue, type PodContainer, type PodSpec } from "./pod-spec";
-import { K8S_CONTAINER_NAME, K8S_POD_NAME, K8S_POD_NAMESPACE, K8S_POD_UID, LABEL_APP, LABEL_APP_VALUE, LABEL_POD, type ImageSource } from "./types";
+import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, type ImageSource } from "./types";
 
 /** A namespace setting of libpod's SpecGenerator: `{nsmode: "host"}` and the like. */
 export interface LibpodNamespace {
@@ -155,14 +155,7 @@ export function planPodmanPod(spec: PodSpec, opts: PodmanPlanOptions): PodmanPla
   const size = 1 + spec.initContainers.length + spec.containers.length;
   const labels = (kind: PlannedKind, podName: string, image: string): Record<string, string> => ({
     ...ourLabels({ pod: spec.name, size, role: kind, imageSource: opts.sourceOf(image), sample: opts.sample }),
-    ...(spec.kubernetes
-      ? {
-          [K8S_POD_NAME]: spec.name,
-          [K8S_POD_NAMESPACE]: spec.kubernetes.namespace,
-          [K8S_POD_UID]: spec.kubernetes.uid,
-          [K8S_CONTAINER_NAME]: kind === "sandbox" ? "POD" : podName,
-        }
-      : {}),
+    ...(spec.kubernetes ? kubernetesLabels({ name: spec.name, ...spec.kubernetes }, kind, podName, { dockershim: false }) : {}),
     ...opts.extraLabels,
   });
 

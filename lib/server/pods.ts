@@ -1,6 +1,7 @@
 import "server-only";
 import { removalOrder } from "@/lib/model/half-made-pods";
 import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, type ContainerFacts } from "@/lib/model/types";
+import { removeEmptyCgroup } from "./cgroup-cleanup";
 import type { DockerClient } from "./docker";
 
 /** The pods Pod Anatomy made: found by its labels, and only those are ever touched. */
@@ -20,10 +21,15 @@ export function listPodContainers(docker: DockerClient, pod: string): Promise<Co
   return docker.listContainers({ labels: [`${LABEL_APP}=${LABEL_APP_VALUE}`, `${LABEL_POD}=${pod}`] });
 }
 
-/** Remove containers of one pod, members first, sandbox last; their names, in that order. */
+/**
+ * Remove containers of one pod, members first, sandbox last; their names, in that order.
+ * Then the pod's cgroup parent (`--cgroup-parent /pod-…`), which Docker leaves behind: removed
+ * when empty, in every hierarchy.
+ */
 export async function removePodContainers(docker: DockerClient, containers: ContainerFacts[]): Promise<string[]> {
   const order = removalOrder(containers);
   for (const c of order) await docker.removeContainer(c.id);
+  for (const parent of new Set(containers.map((c) => c.cgroupParent).filter(Boolean))) removeEmptyCgroup(parent);
   return order.map((c) => c.name);
 }
 

@@ -3,6 +3,7 @@
  * needs host port 8880 and has its own test) is created through the API and checked against
  * /proc and the cgroup files; the probes and the orphan run in its containers.
  */
+import fs from "node:fs";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podStatus, podZombies } from "@/lib/model/catalogue";
@@ -126,9 +127,13 @@ describe("2. a pod built by hand", () => {
     expect(res.status).toBe(404);
   });
 
-  it("is deleted with every container", async () => {
+  it("is deleted with every container, and its cgroup parent /pod-NAME with them (Docker leaves it)", async () => {
+    const parentDirs = () =>
+      fs.readdirSync("/sys/fs/cgroup").map((h) => `/sys/fs/cgroup/${h}/pod-${name}`).concat(`/sys/fs/cgroup/pod-${name}`).filter((d) => fs.existsSync(d));
+    expect(parentDirs().length).toBeGreaterThan(0);
     expect((await deletePod(token, name)).status).toBe(200);
     expect(dockerIdsWithLabel(`${LABEL_POD}=${name}`)).toEqual([]);
+    expect(parentDirs()).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { fs, joinPath } from "@/lib/server/host-fs";
+import { removeEmptyCgroup } from "@/lib/server/cgroup-cleanup";
 
 /**
  * The pod cgroup is the kubelet's, not the runtime's: with the cgroupfs driver runc creates
@@ -11,25 +11,5 @@ import { fs, joinPath } from "@/lib/server/host-fs";
  * slices are systemd's to remove.
  */
 export function removePodCgroup(cgroupParent: string, cgroupRoot = "/sys/fs/cgroup"): string[] {
-  if (!/^(\/[a-zA-Z0-9][a-zA-Z0-9_.-]*)+$/.test(cgroupParent) || cgroupParent.endsWith(".slice")) return [];
-  const removed: string[] = [];
-  const hierarchies: string[] = [];
-  try {
-    if (fs.existsSync(joinPath(cgroupRoot, "cgroup.controllers"))) hierarchies.push(cgroupRoot); // v2
-    else {
-      for (const e of fs.readdirSync(cgroupRoot, { withFileTypes: true })) if (e.isDirectory()) hierarchies.push(joinPath(cgroupRoot, e.name));
-    }
-  } catch {
-    return [];
-  }
-  for (const h of hierarchies) {
-    const dir = h + cgroupParent;
-    try {
-      fs.rmdirSync(dir);
-      removed.push(dir);
-    } catch {
-      // ENOENT (not in this hierarchy), EBUSY / ENOTEMPTY (still in use): left as it is.
-    }
-  }
-  return removed;
+  return removeEmptyCgroup(cgroupParent, { cgroupRoot });
 }
