@@ -54,3 +54,17 @@ export function removeEmptyCgroup(path: string, opts: { tree?: boolean; cgroupRo
   }
   return removed;
 }
+
+/**
+ * removeEmptyCgroup, tried again for a second while some hierarchy still holds `path`: a
+ * container's own cgroups (name=systemd, the unified one on a hybrid host) are removed by the
+ * runtime a moment after the container, and until then its parent is not empty.
+ */
+export async function removeEmptyCgroupSettled(path: string, opts: { cgroupRoot?: string } = {}): Promise<void> {
+  const root = opts.cgroupRoot ?? "/sys/fs/cgroup";
+  for (let attempt = 0; attempt < 10; attempt++) {
+    removeEmptyCgroup(path, { cgroupRoot: root });
+    if (!REMOVABLE.test(path) || !hierarchies(root).some((h) => fs.existsSync(h + path))) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

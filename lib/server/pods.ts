@@ -1,7 +1,7 @@
 import "server-only";
 import { removalOrder } from "@/lib/model/half-made-pods";
 import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, type ContainerFacts } from "@/lib/model/types";
-import { removeEmptyCgroup } from "./cgroup-cleanup";
+import { removeEmptyCgroupSettled } from "./cgroup-cleanup";
 import type { DockerClient } from "./docker";
 
 /** The pods Pod Anatomy made: found by its labels, and only those are ever touched. */
@@ -29,7 +29,7 @@ export function listPodContainers(docker: DockerClient, pod: string): Promise<Co
 export async function removePodContainers(docker: DockerClient, containers: ContainerFacts[]): Promise<string[]> {
   const order = removalOrder(containers);
   for (const c of order) await docker.removeContainer(c.id);
-  for (const parent of new Set(containers.map((c) => c.cgroupParent).filter(Boolean))) removeEmptyCgroup(parent);
+  for (const parent of new Set(containers.map((c) => c.cgroupParent).filter(Boolean))) await removeEmptyCgroupSettled(parent);
   return order.map((c) => c.name);
 }
 
