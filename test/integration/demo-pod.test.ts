@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL_POD, LABEL_RUN, NAMESPACE_TYPES, type Container, type Snapshot } from "@/lib/model/types";
-import { createDemoPod, deletePod, dockerIdsWithLabel, fetchToken, getSnapshot, removeByLabel } from "../support/api";
+import { createDemoPod, deletePod, dockerIdsWithLabel, fetchToken, getSnapshot, getUntil, removeByLabel } from "../support/api";
 
 const RUN_ID = process.env.POD_ANATOMY_RUN_ID;
 if (!RUN_ID) throw new Error("POD_ANATOMY_RUN_ID is not set: run the integration tests through `npm test`");
@@ -23,21 +23,6 @@ function kernelInode(pid: number, type: string): number | undefined {
 function nspid(pid: number): number[] {
   const line = fs.readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("NSpid:"));
   return (line ?? "").replace("NSpid:", "").trim().split(/\s+/).map(Number);
-}
-
-async function getUntil(url: string, ok: (body: string) => boolean, seconds: number): Promise<string> {
-  let last = "";
-  for (let i = 0; i < seconds * 2; i++) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      last = `HTTP ${res.status}: ${(await res.text()).slice(0, 500)}`;
-      if (res.ok && ok(last)) return last;
-    } catch (err) {
-      last = String(err);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} never answered as expected; last: ${last}`);
 }
 
 describe("the demo pod on the real engine", () => {

@@ -19,6 +19,7 @@ import { scanProcesses } from "@/lib/server/procfs";
 import { PodmanRuntime } from "@/lib/server/runtimes/podman/adapter";
 import { removePodCgroups } from "@/lib/server/runtimes/podman/cgroups";
 import type { RuntimeChange } from "@/lib/server/runtimes/runtime";
+import { getUntil } from "../support/api";
 
 const RUN = (process.env.POD_ANATOMY_RUN_ID ??= `podman-dev-${randomBytes(3).toString("hex")}`);
 const SOCKET = "/run/podman/podman.sock";
@@ -56,21 +57,6 @@ function veths(): string[] {
     .split("\n")
     .filter((l) => l.includes("master podman0"))
     .map((l) => l.split(":")[1]!.trim().split("@")[0]!);
-}
-
-async function getUntil(url: string, ok: (body: string) => boolean, tries: number): Promise<string> {
-  let last = "";
-  for (let i = 0; i < tries; i++) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      last = `HTTP ${res.status}: ${(await res.text()).slice(0, 500)}`;
-      if (res.ok && ok(last)) return last;
-    } catch (err) {
-      last = String(err);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} never answered as expected; last: ${last}`);
 }
 
 /** A second service, on a socket of the test's own (so the shared one is never stopped). */
@@ -155,7 +141,7 @@ describe("the demo pod as a Podman pod", () => {
   });
 
   it(`answers on http://127.0.0.1:${PORT}/ through the proxy`, async () => {
-    const body = await getUntil(`http://127.0.0.1:${PORT}/`, (b) => b.includes(DEMO), 40);
+    const body = await getUntil(`http://127.0.0.1:${PORT}/`, (b) => b.includes(DEMO), 20);
     expect(body).toContain(`Blog of pod ${DEMO}`);
   });
 

@@ -85,3 +85,19 @@ export function removeByLabel(label: string): void {
   const ids = dockerIdsWithLabel(label);
   if (ids.length > 0) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
 }
+
+/** GET `url` every 0.5 s for up to `seconds` until it answers 2xx and `ok` accepts the body; the last answer or error otherwise. */
+export async function getUntil(url: string, ok: (body: string) => boolean, seconds: number): Promise<string> {
+  let last = "";
+  for (let i = 0; i < seconds * 2; i++) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      last = `HTTP ${res.status}: ${(await res.text()).slice(0, 500)}`;
+      if (res.ok && ok(last)) return last;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} never answered as expected; last: ${last}`);
+}
