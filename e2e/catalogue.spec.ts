@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { removeRunContainers } from "./support/demo-pod";
+import { deletePod, removeRunContainers } from "./support/demo-pod";
 
 /**
  * What a trainer does with the catalogue: create each experiment, look at what it shows
@@ -139,4 +139,8 @@ test("the pod builder: live preview, errors beside the fields, copy, create", as
   // The same name again: refused, nothing more made.
   await page.getByRole("button", { name: "Create pod" }).click();
   await expect(page.getByTestId("builder-notice")).toContainText(`A pod named ${name} exists already.`);
+
+  // Deleted through the app, which also removes its cgroup parent /pod-<name> (no runtime does).
+  await page.goto("/");
+  await deletePod(page, name);
 });

@@ -11,6 +11,7 @@ import { planPod } from "@/lib/model/pod-plan";
 import type { ImageChoice, PodSpec } from "@/lib/model/pod-spec";
 import { LABEL_POD, LABEL_RUN, NAMESPACE_TYPES } from "@/lib/model/types";
 import { BASE_URL, dockerIdsWithLabel, fetchToken, getSnapshot, pageHeaders, rawRequest, removeByLabel } from "../support/api";
+import { removeEmptyCgroupSettled } from "@/lib/server/cgroup-cleanup";
 import { cgroupFile, dockerInspect, kernelInode } from "../support/kernel";
 
 const RUN_ID = process.env.POD_ANATOMY_RUN_ID;
@@ -27,7 +28,11 @@ const imageOf = (role: string) => {
   return choice.ref;
 };
 
+/** The cgroup parents of this file's pods: removed after the containers (no runtime removes a --cgroup-parent). */
+const parents = new Set<string>();
+
 function baseSpec(name: string): PodSpec {
+  parents.add(`/pod-${name}`);
   return {
     name,
     sandbox: { kind: "pause", image: imageOf("pause") },
@@ -51,7 +56,10 @@ beforeAll(async () => {
   images = (JSON.parse(res.body) as { images: ImageChoice[] }).images;
 });
 
-afterAll(() => removeByLabel(`${LABEL_RUN}=${RUN_ID}`));
+afterAll(async () => {
+  removeByLabel(`${LABEL_RUN}=${RUN_ID}`);
+  for (const parent of parents) await removeEmptyCgroupSettled(parent);
+});
 
 describe("the builder's validation", () => {
   it("offers the local images and the stand-ins, saying what each can run", () => {
