@@ -35,7 +35,7 @@ import PodOverview from "./PodOverview";
 import FocusBar, { FocusMissing } from "./FocusBar";
 import { snapshotOfPod } from "@/lib/model/snapshot-subset";
 import { dashboardSearch, parseDashboardSearch, viewOf, type DashboardLocation } from "@/lib/view/focus-url";
-import { findPod, type Tile } from "@/lib/view/overview";
+import { findPod, NO_FILTER, podRef, type OverviewFilter, type Tile } from "@/lib/view/overview";
 
 type Notice = { kind: "info" | "error"; text: string; detail?: string } | null;
 
@@ -82,6 +82,18 @@ export default function Dashboard({ token }: { token: string }) {
   const selected = shown && wanted && shown.containers.some((c) => c.id === wanted) ? wanted : null;
   /** The details beside the main panel: for the graph, and for the overview once a container's are open. */
   const beside = view === "graph" || (view === "overview" && selected !== null);
+  /** "Show the sample pod": the sample, its pod in focus. */
+  const showSample = (loaded: LoadedSnapshot) => {
+    setRecording({ loaded, source: "built-in sample" });
+    const [only, ...more] = loaded.snapshot.pods;
+    if (only && more.length === 0) focus(podRef(only, loaded.snapshot.pods));
+  };
+  /** Back to live: a recording's pod in focus is not on this host, so the focus goes with it. */
+  const backToLive = () => {
+    setRecording(null);
+    if (location.pod !== null && data && findPod(data.pods, location.pod).kind !== "found") navigate({ pod: null, view: null }, "replace");
+  };
+  const [overviewFilter, setOverviewFilter] = useState<OverviewFilter>(NO_FILTER);
   const onChooseTile = (tile: Tile) => {
     if (tile.kind === "pod") focus(tile.ref);
     else setSelectedId(tile.id);
@@ -201,28 +213,28 @@ export default function Dashboard({ token }: { token: string }) {
       )}
       {data?.engine.state === "unreachable" && !anyRuntimeOk && <EngineBanner engine={data.engine} />}
       {data && <RuntimeFaults runtimes={data.runtimes} />}
-      {data?.engine.state === "unreachable" && !anyRuntimeOk && !recording && <SampleOffer onShow={(loaded) => setRecording({ loaded, source: "built-in sample" })} />}
-      {recording && <RecordingBanner loaded={recording.loaded} source={recording.source} onBackToLive={() => setRecording(null)} />}
+      {data?.engine.state === "unreachable" && !anyRuntimeOk && !recording && <SampleOffer onShow={showSample} />}
+      {recording && <RecordingBanner loaded={recording.loaded} source={recording.source} onBackToLive={backToLive} />}
 
       {/* The graph keeps the details beside it (the overview too, when a container's are open); the wide views take the full width, the side panels go below. */}
-      {location.pod !== null && (
-        <FocusBar
-          podRef={location.pod}
-          pod={focusedPod}
-          snapshot={shown}
-          recording={recording !== null}
-          onAllPods={() => focus(null)}
-        />
-      )}
       <main className={`flex flex-1 flex-col gap-4 p-6 ${beside ? "lg:flex-row lg:items-start" : ""}`}>
         <div className={`flex min-w-0 flex-1 flex-col ${view === "graph" ? "lg:sticky lg:top-4" : ""}`}>
+          {location.pod !== null && (
+            <FocusBar
+              podRef={location.pod}
+              pod={focusedPod}
+              snapshot={shown}
+              recording={recording !== null}
+              onAllPods={() => focus(null)}
+            />
+          )}
           <ViewTabs view={view} onChange={setView} />
           {view === "graph" ? (
             <section
               id={panelId("graph")}
               role="tabpanel"
               data-canvas
-              className="relative h-[70vh] min-h-[480px] rounded-b-lg border border-t-0 border-slate-200 bg-white lg:h-[calc(100vh-10rem)]"
+              className={`relative h-[70vh] min-h-[480px] rounded-b-lg border border-t-0 border-slate-200 bg-white ${location.pod !== null ? "lg:h-[calc(100vh-14rem)]" : "lg:h-[calc(100vh-10rem)]"}`}
               aria-label={focusedPod ? `Pod graph of pod ${focusedPod.name}` : "Pod graph"}
             >
               {recording && <RecordingMark kind={recording.loaded.sample ? "sample" : "recording"} className="absolute top-3 left-3 z-10" />}
@@ -246,8 +258,13 @@ export default function Dashboard({ token }: { token: string }) {
               {!shown ? (
                 <p className="text-slate-500">Reading the kernel and the engine…</p>
               ) : view === "overview" ? (
-                <div data-export-view="Pod overview">
-                  <PodOverview snapshot={shown} focusedId={focusedPod?.id ?? null} selectedId={selected} onChoose={onChooseTile} />
+                <div data-export-view="Pod overview" className="relative">
+                  {recording && (
+                    <div className="mb-3">
+                      <RecordingMark kind={recording.loaded.sample ? "sample" : "recording"} />
+                    </div>
+                  )}
+                  <PodOverview snapshot={shown} focusedId={focusedPod?.id ?? null} selectedId={selected} onChoose={onChooseTile} filter={overviewFilter} onFilter={setOverviewFilter} />
                 </div>
               ) : !viewSnapshot ? (
                 lookup && lookup.kind !== "found" && <FocusMissing podRef={location.pod!} lookup={lookup} pods={shown.pods} recording={recording !== null} onFocus={focus} />

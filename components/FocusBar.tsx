@@ -31,7 +31,7 @@ export default function FocusBar({ podRef: ref, pod, snapshot, recording, onAllP
       ].filter((f): f is string => !!f)
     : [];
   return (
-    <div data-testid="focus-bar" data-focus={pod ? pod.name : ref} className="mx-6 mt-3 flex flex-wrap items-center gap-x-4 gap-y-2 rounded-lg border border-sky-300 bg-sky-50 px-4 py-2">
+    <div data-testid="focus-bar" data-focus={pod ? pod.name : ref} className="mb-3 flex flex-wrap items-center gap-x-4 gap-y-2 rounded-lg border border-sky-300 bg-sky-50 px-4 py-2">
       <button type="button" data-control onClick={onAllPods} className={BUTTON}>
         <span aria-hidden="true">← </span>All pods
       </button>

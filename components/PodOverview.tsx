@@ -6,7 +6,7 @@
  * and filters. Choosing a pod's tile puts that pod in focus; a standalone container's opens
  * its details. The logic is lib/view/overview.ts; this only renders it.
  */
-import { useId, useMemo, useState } from "react";
+import { useId, useMemo } from "react";
 import type { ContainerRuntime, Snapshot } from "@/lib/model/types";
 import { buildOverview, NO_FILTER, NO_NAMESPACE, overviewTiles, type OverviewFilter, type Tile } from "@/lib/view/overview";
 import PodTile from "./PodTile";
@@ -18,16 +18,19 @@ export interface PodOverviewProps {
   /** The container selected, or null. */
   selectedId: string | null;
   onChoose: (tile: Tile) => void;
+  /** The search and filters: kept by the dashboard, so they are still there on coming back from a pod. */
+  filter: OverviewFilter;
+  onFilter: (filter: OverviewFilter) => void;
 }
 
 const FIELD =
   "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-base text-slate-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
 
-export default function PodOverview({ snapshot, focusedId, selectedId, onChoose }: PodOverviewProps) {
+export default function PodOverview({ snapshot, focusedId, selectedId, onChoose, filter, onFilter }: PodOverviewProps) {
   const tiles = useMemo(() => overviewTiles(snapshot), [snapshot]);
-  const [filter, setFilter] = useState<OverviewFilter>(NO_FILTER);
   const overview = useMemo(() => buildOverview(tiles, filter), [tiles, filter]);
-  const set = (patch: Partial<OverviewFilter>) => setFilter((f) => ({ ...f, ...patch }));
+  const set = (patch: Partial<OverviewFilter>) => onFilter({ ...filter, ...patch });
+  const setFilter = onFilter;
   const ids = useId();
   const filtered = filter.query.trim() !== "" || filter.namespace !== null || filter.runtime !== null || filter.hideStandalone;
 

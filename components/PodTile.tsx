@@ -25,9 +25,8 @@ export interface PodTileProps {
 export default function PodTile({ tile, current, onChoose }: PodTileProps) {
   const total = tile.containers.length;
   const allRunning = tile.running === total;
-  const meta = [RUNTIME_SHORT[tile.runtime], tile.kind === "pod" ? tile.state : null, tile.kind === "pod" ? tile.k8sNamespace : null, tile.node ? `node ${tile.node}` : null].filter(
-    (part): part is string => !!part,
-  );
+  // The namespace (and the node) head the tile's group: not repeated here.
+  const meta = [RUNTIME_SHORT[tile.runtime], tile.kind === "pod" ? tile.state : "standalone"].filter((part): part is string => !!part).join(" · ");
   return (
     <button
       type="button"
@@ -52,34 +51,33 @@ export default function PodTile({ tile, current, onChoose }: PodTileProps) {
           {tile.running}/{total}
         </span>
       </span>
-      <span className="truncate text-sm text-slate-600">{tile.kind === "standalone" ? `standalone · ${meta.join(" · ")}` : meta.join(" · ")}</span>
       <span className="flex flex-wrap gap-x-2.5 gap-y-0.5 text-sm">
         {tile.containers.map((c) => (
           <ContainerChip key={c.id} container={c} podName={tile.kind === "pod" ? tile.name : null} showShared={tile.kind === "pod" && tile.sharingDiffers} />
         ))}
       </span>
-      {tile.kind === "pod" && (
-        <span className="flex flex-wrap items-baseline gap-x-1.5 text-sm" data-testid="tile-shared">
-          {tile.containers.length <= 1 ? (
-            <span className="text-slate-600">no member containers</span>
-          ) : tile.sharingDiffers ? (
-            <span className="text-slate-600">members share different namespaces</span>
-          ) : tile.sharedByAll.length === 0 ? (
-            <span className="text-slate-600">members share nothing</span>
-          ) : (
-            <>
-              <span className="text-slate-600">share</span>
-              <Types types={tile.sharedByAll} />
-            </>
-          )}
-          {tile.host.length > 0 && <HostTypes types={tile.host} />}
+      <span className="flex min-w-0 flex-wrap items-baseline gap-x-1.5 text-sm">
+        {tile.kind === "pod" && (
+          <span className="inline-flex items-baseline gap-x-1.5" data-testid="tile-shared">
+            {tile.containers.length <= 1 ? (
+              <span className="text-slate-600">no members</span>
+            ) : tile.sharingDiffers ? (
+              <span className="text-slate-600">members differ</span>
+            ) : tile.sharedByAll.length === 0 ? (
+              <span className="text-slate-600">share nothing</span>
+            ) : (
+              <>
+                <span className="text-slate-600">share</span>
+                <Types types={tile.sharedByAll} />
+              </>
+            )}
+          </span>
+        )}
+        {tile.host.length > 0 && <HostTypes types={tile.host} />}
+        <span className="ml-auto truncate text-slate-600" data-testid="tile-meta">
+          {meta}
         </span>
-      )}
-      {tile.kind === "standalone" && tile.host.length > 0 && (
-        <span className="flex flex-wrap gap-x-1.5 text-sm">
-          <HostTypes types={tile.host} />
-        </span>
-      )}
+      </span>
     </button>
   );
 }
