@@ -44,7 +44,8 @@ export default function PodTile({ tile, current, onChoose }: PodTileProps) {
       }`}
     >
       <span className="flex min-w-0 items-baseline gap-2">
-        <span className="truncate text-base font-bold text-slate-900" data-testid="tile-name">
+        {/* Wrapped, not cut: the end of a name (a replica's hash, a number) is what tells pods apart. */}
+        <span className="min-w-0 text-base font-bold [overflow-wrap:anywhere] text-slate-900" data-testid="tile-name">
           {tile.name}
         </span>
         <span className={`ml-auto shrink-0 rounded px-1.5 text-sm font-semibold ${allRunning ? "bg-emerald-100 text-emerald-900" : "bg-amber-100 text-amber-900"}`}>
@@ -100,9 +101,10 @@ function ContainerChip({ container, podName, showShared }: { container: TileCont
 function Types({ types }: { types: NamespaceType[] }) {
   if (types.length === 0) return <span className="text-slate-600">nothing</span>;
   return (
-    <span className="inline-flex gap-1 font-semibold">
+    <span className="inline-flex gap-0.5 font-semibold">
+      {/* Text on its tint, as the legend's chips: legible in the dark theme too. */}
       {types.map((t) => (
-        <span key={t} style={{ color: NAMESPACE_COLORS[t].text }}>
+        <span key={t} className="rounded px-0.5" style={{ color: NAMESPACE_COLORS[t].text, backgroundColor: NAMESPACE_COLORS[t].tint }}>
           {t}
         </span>
       ))}
