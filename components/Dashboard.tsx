@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { useMemo, useState } from "react";
 import type { RuntimeKind, Snapshot } from "@/lib/model/types";
 import { ApiError, createDemoPod, deletePod } from "@/lib/view/api-client";
 import { chosenRuntime, creatableRuntimes } from "@/lib/view/runtimes";
@@ -30,6 +31,11 @@ import { captionOf } from "@/lib/view/export";
 import ProcessTree from "./ProcessTree";
 import PullProgress from "./PullProgress";
 import ViewTabs, { panelId, tabId, type View } from "./ViewTabs";
+import PodOverview from "./PodOverview";
+import FocusBar, { FocusMissing } from "./FocusBar";
+import { snapshotOfPod } from "@/lib/model/snapshot-subset";
+import { dashboardSearch, parseDashboardSearch, viewOf, type DashboardLocation } from "@/lib/view/focus-url";
+import { findPod, NO_FILTER, podRef, type OverviewFilter, type Tile } from "@/lib/view/overview";
 
 type Notice = { kind: "info" | "error"; text: string; detail?: string } | null;
 
@@ -41,15 +47,57 @@ function describe(err: unknown): Notice {
 export default function Dashboard({ token }: { token: string }) {
   // Container changes arrive as events (revalidated at once); usage refreshes every 2 s.
   const { data, error, mutate, connection } = useLiveSnapshot();
-  const [selectedId, setSelectedId] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
   /** A snapshot file or the built-in sample: shown instead of the live snapshot until "Back to live". */
   const [recording, setRecording] = useState<{ loaded: LoadedSnapshot; source: string } | null>(null);
   const shown = recording?.loaded.snapshot ?? data;
-  const [view, setView] = useState<View>("graph");
 
-  const selected = shown && selectedId && shown.containers.some((c) => c.id === selectedId) ? selectedId : null;
+  // The URL holds the pod in focus (?pod=NAME: a link for a slide) and the view (?view=); the
+  // history API keeps it (Next's router follows pushState), so Back leaves the focus.
+  const location = parseDashboardSearch(useSearchParams());
+  const hasPods = (shown?.pods.length ?? 0) > 0;
+  const view: View = viewOf(location, hasPods);
+  const lookup = shown && location.pod !== null ? findPod(shown.pods, location.pod) : null;
+  const focusedPod = lookup?.kind === "found" ? lookup.pod : null;
+  /** What the views draw: the pod in focus alone (null while it is not found), else everything. */
+  const focusSnapshot = useMemo(() => (shown && focusedPod ? snapshotOfPod(shown, focusedPod.id) : null), [shown, focusedPod]);
+  const viewSnapshot = location.pod === null ? shown : focusSnapshot;
+  const navigate = (next: DashboardLocation, mode: "push" | "replace") => {
+    const url = `${window.location.pathname}${dashboardSearch(next, window.location.search, hasPods)}${window.location.hash}`;
+    if (mode === "push") window.history.pushState(null, "", url);
+    else window.history.replaceState(null, "", url);
+  };
+  const focus = (ref: string | null) => navigate({ pod: ref, view: null }, "push");
+  const setView = (next: View) => navigate({ pod: location.pod, view: next }, "replace");
+
+  // The container whose details are open. undefined: the default — the sandbox of the pod in focus.
+  const [selectedId, setSelectedId] = useState<string | null | undefined>(undefined);
+  const [selectionFor, setSelectionFor] = useState(location.pod);
+  if (selectionFor !== location.pod) {
+    setSelectionFor(location.pod);
+    setSelectedId(undefined);
+  }
+  const wanted = selectedId === undefined ? (focusedPod?.sandboxId ?? null) : selectedId;
+  const selected = shown && wanted && shown.containers.some((c) => c.id === wanted) ? wanted : null;
+  /** The details beside the main panel: for the graph, and for the overview once a container's are open. */
+  const beside = view === "graph" || (view === "overview" && selected !== null);
+  /** "Show the sample pod": the sample, its pod in focus. */
+  const showSample = (loaded: LoadedSnapshot) => {
+    setRecording({ loaded, source: "built-in sample" });
+    const [only, ...more] = loaded.snapshot.pods;
+    if (only && more.length === 0) focus(podRef(only, loaded.snapshot.pods));
+  };
+  /** Back to live: a recording's pod in focus is not on this host, so the focus goes with it. */
+  const backToLive = () => {
+    setRecording(null);
+    if (location.pod !== null && data && findPod(data.pods, location.pod).kind !== "found") navigate({ pod: null, view: null }, "replace");
+  };
+  const [overviewFilter, setOverviewFilter] = useState<OverviewFilter>(NO_FILTER);
+  const onChooseTile = (tile: Tile) => {
+    if (tile.kind === "pod") focus(tile.ref);
+    else setSelectedId(tile.id);
+  };
   /** The selected container's pod, for its timeline: live only (a recording's pods have no history on this server). */
   const timelinePod = !recording && data && selected ? data.pods.find((p) => p.id === data.containers.find((c) => c.id === selected)?.podId) : undefined;
   const creatable = creatableRuntimes(data);
@@ -57,30 +105,51 @@ export default function Dashboard({ token }: { token: string }) {
   const runtime = chosenRuntime(creatable, wantedRuntime);
   const anyRuntimeOk = (data?.runtimes ?? []).some((r) => r.state === "ok");
 
-  async function act(label: string, fn: () => Promise<string>) {
+  /** Run an action, say how it went, refetch the snapshot; then `after` (when it succeeded). */
+  async function act(label: string, fn: () => Promise<string>, after?: () => void) {
     setBusy(label);
     setNotice(null);
+    let ok = false;
     try {
       setNotice({ kind: "info", text: await fn() });
+      ok = true;
     } catch (err) {
       setNotice(describe(err));
     } finally {
       setBusy(null);
       await mutate();
     }
+    if (ok) after?.();
   }
 
-  const onCreate = () =>
-    act("create", async () => {
-      const { pod } = await createDemoPod(token, runtime ?? "docker");
-      const on = creatable.find((r) => r.kind === runtime)?.name ?? "Docker";
-      return `Created demo pod ${pod.name} on ${on}. The blog answers through the proxy at http://localhost:8880/`;
-    });
+  const onCreate = () => {
+    let made: string | null = null;
+    return act(
+      "create",
+      async () => {
+        const { pod } = await createDemoPod(token, runtime ?? "docker");
+        made = pod.name;
+        const on = creatable.find((r) => r.kind === runtime)?.name ?? "Docker";
+        return `Created demo pod ${pod.name} on ${on}. The blog answers through the proxy at http://localhost:8880/`;
+      },
+      // The new pod, in focus: what a trainer wants to show next. Back returns to where they were.
+      () => {
+        if (made !== null && !recording) focus(made);
+      },
+    );
+  };
   const onDelete = (name: string) =>
-    act(`delete:${name}`, async () => {
-      const { removed } = await deletePod(token, name);
-      return `Deleted pod ${name}: removed ${removed.join(", ")}.`;
-    });
+    act(
+      `delete:${name}`,
+      async () => {
+        const { removed } = await deletePod(token, name);
+        return `Deleted pod ${name}: removed ${removed.join(", ")}.`;
+      },
+      // The pod in focus is gone: back to all of them, in place of the focus (Back would only lead to its absence).
+      () => {
+        if (focusedPod?.name === name && !recording) navigate({ pod: null, view: null }, "replace");
+      },
+    );
 
   return (
     <div className="flex min-h-screen flex-col">
@@ -144,49 +213,78 @@ export default function Dashboard({ token }: { token: string }) {
       )}
       {data?.engine.state === "unreachable" && !anyRuntimeOk && <EngineBanner engine={data.engine} />}
       {data && <RuntimeFaults runtimes={data.runtimes} />}
-      {data?.engine.state === "unreachable" && !anyRuntimeOk && !recording && <SampleOffer onShow={(loaded) => setRecording({ loaded, source: "built-in sample" })} />}
-      {recording && <RecordingBanner loaded={recording.loaded} source={recording.source} onBackToLive={() => setRecording(null)} />}
+      {data?.engine.state === "unreachable" && !anyRuntimeOk && !recording && <SampleOffer onShow={showSample} />}
+      {recording && <RecordingBanner loaded={recording.loaded} source={recording.source} onBackToLive={backToLive} />}
 
-      {/* The graph keeps the details beside it; the wide views (matrix, tree, processes) take the full width, the side panels go below. */}
-      <main className={`flex flex-1 flex-col gap-4 p-6 ${view === "graph" ? "lg:flex-row lg:items-start" : ""}`}>
+      {/* The graph keeps the details beside it (the overview too, when a container's are open); the wide views take the full width, the side panels go below. */}
+      <main className={`flex flex-1 flex-col gap-4 p-6 ${beside ? "lg:flex-row lg:items-start" : ""}`}>
         <div className={`flex min-w-0 flex-1 flex-col ${view === "graph" ? "lg:sticky lg:top-4" : ""}`}>
+          {location.pod !== null && (
+            <FocusBar
+              podRef={location.pod}
+              pod={focusedPod}
+              snapshot={shown}
+              recording={recording !== null}
+              onAllPods={() => focus(null)}
+            />
+          )}
           <ViewTabs view={view} onChange={setView} />
           {view === "graph" ? (
             <section
               id={panelId("graph")}
               role="tabpanel"
               data-canvas
-              className="relative h-[70vh] min-h-[480px] rounded-b-lg border border-t-0 border-slate-200 bg-white lg:h-[calc(100vh-10rem)]"
-              aria-label="Pod graph"
+              className={`relative h-[70vh] min-h-[480px] rounded-b-lg border border-t-0 border-slate-200 bg-white ${location.pod !== null ? "lg:h-[calc(100vh-14rem)]" : "lg:h-[calc(100vh-10rem)]"}`}
+              aria-label={focusedPod ? `Pod graph of pod ${focusedPod.name}` : "Pod graph"}
             >
               {recording && <RecordingMark kind={recording.loaded.sample ? "sample" : "recording"} className="absolute top-3 left-3 z-10" />}
-              {shown ? (
-                <PodGraph snapshot={shown} selectedId={selected} onSelect={setSelectedId} />
-              ) : (
+              {!shown ? (
                 <p className="p-6 text-slate-500">Reading the kernel and the engine…</p>
+              ) : viewSnapshot ? (
+                <PodGraph
+                  key={focusedPod?.id ?? "all"}
+                  snapshot={viewSnapshot}
+                  selectedId={selected}
+                  onSelect={setSelectedId}
+                  compact={focusedPod !== null}
+                  title={focusedPod ? `Pod ${focusedPod.name}` : "Pod graph"}
+                />
+              ) : (
+                lookup && lookup.kind !== "found" && <FocusMissing podRef={location.pod!} lookup={lookup} pods={shown.pods} recording={recording !== null} onFocus={focus} />
               )}
             </section>
           ) : (
             <section id={panelId(view)} role="tabpanel" aria-labelledby={tabId(view)} className="rounded-b-lg border border-t-0 border-slate-200 bg-white p-5">
               {!shown ? (
                 <p className="text-slate-500">Reading the kernel and the engine…</p>
+              ) : view === "overview" ? (
+                <div data-export-view="Pod overview" className="relative">
+                  {recording && (
+                    <div className="mb-3">
+                      <RecordingMark kind={recording.loaded.sample ? "sample" : "recording"} />
+                    </div>
+                  )}
+                  <PodOverview snapshot={shown} focusedId={focusedPod?.id ?? null} selectedId={selected} onChoose={onChooseTile} filter={overviewFilter} onFilter={setOverviewFilter} />
+                </div>
+              ) : !viewSnapshot ? (
+                lookup && lookup.kind !== "found" && <FocusMissing podRef={location.pod!} lookup={lookup} pods={shown.pods} recording={recording !== null} onFocus={focus} />
               ) : view === "namespaces" ? (
-                <NamespaceMatrix snapshot={shown} />
+                <NamespaceMatrix snapshot={viewSnapshot} />
               ) : view === "cgroups" ? (
-                <CgroupTree snapshot={shown} />
+                <CgroupTree snapshot={viewSnapshot} />
               ) : (
-                <ProcessTree snapshot={shown} />
+                <ProcessTree snapshot={viewSnapshot} />
               )}
             </section>
           )}
         </div>
-        <aside className={view === "graph" ? "flex w-full flex-col gap-4 lg:w-[440px]" : "grid w-full items-start gap-4 lg:grid-cols-2 2xl:grid-cols-3"}>
+        <aside className={beside ? "flex w-full flex-col gap-4 lg:w-[440px]" : "grid w-full items-start gap-4 lg:grid-cols-2 2xl:grid-cols-3"}>
           {shown && selected && <ContainerDetails snapshot={shown} containerId={selected} onClose={() => setSelectedId(null)} />}
           {timelinePod && <Timeline key={timelinePod.id} podId={timelinePod.id} podName={timelinePod.name} />}
-          {shown && (
+          {viewSnapshot && (
             <div data-control className="contents">
-              {/* A recording's pods are not this engine's: their Delete buttons stay disabled. */}
-              <PodList snapshot={shown} busy={recording ? "recording" : busy} onDelete={onDelete} onSelect={setSelectedId} />
+              {/* A recording's pods are not this engine's: their Delete buttons stay disabled. In focus: that pod only. */}
+              <PodList snapshot={viewSnapshot} busy={recording ? "recording" : busy} onDelete={onDelete} onSelect={setSelectedId} />
             </div>
           )}
           {data && !anyRuntimeOk && <HostPanel snapshot={data} />}

@@ -27,12 +27,16 @@ export interface PodGraphProps {
   snapshot: Snapshot;
   selectedId: string | null;
   onSelect: (id: string) => void;
+  /** One pod in focus: the drawing is sized to what it holds (lib/view/pod-graph-layout.ts `compact`), so it shows large. */
+  compact?: boolean;
+  /** The title of the picture an export makes of it; "Pod graph" unless told. */
+  title?: string;
 }
 
 const ACCENT = "#0284c7"; // sky-600: selection and the spokes of the selected container
 
-export function PodGraph({ snapshot, selectedId, onSelect }: PodGraphProps) {
-  const layout = useMemo(() => layoutPodGraph(snapshot), [snapshot]);
+export function PodGraph({ snapshot, selectedId, onSelect, compact = false, title = "Pod graph" }: PodGraphProps) {
+  const layout = useMemo(() => layoutPodGraph(snapshot, { compact }), [snapshot, compact]);
   const containers = useMemo(() => new Map(snapshot.containers.map((c) => [c.id, c])), [snapshot.containers]);
   const podNames = useMemo(() => new Map(snapshot.pods.map((p) => [p.id, p.name])), [snapshot.pods]);
 
@@ -49,7 +53,7 @@ export function PodGraph({ snapshot, selectedId, onSelect }: PodGraphProps) {
   const isSelectedHostEdge = (edge: HostEdgeLayout) => edge.containerId === selectedId;
 
   return (
-    <ZoomableSvg width={layout.width} height={layout.height}>
+    <ZoomableSvg width={layout.width} height={layout.height} title={title}>
       {layout.clusters.map((cluster) => (
         <g key={cluster.podId} transform={`translate(${cluster.x},${cluster.y})`}>
           {snapshot.pods
@@ -57,8 +61,12 @@ export function PodGraph({ snapshot, selectedId, onSelect }: PodGraphProps) {
             .map((pod) => (
               <title key={pod.id}>{podFact(pod)}</title>
             ))}
-          <circle r={cluster.r} fill="#f8fafc" stroke="#cbd5e1" strokeWidth={2} strokeDasharray="10 8" />
-          <text y={-cluster.r + 38} textAnchor="middle" className="fill-slate-800 text-[22px] font-bold">
+          {cluster.box ? (
+            <rect {...cluster.box} rx={24} fill="#f8fafc" stroke="#cbd5e1" strokeWidth={2} strokeDasharray="10 8" />
+          ) : (
+            <circle r={cluster.r} fill="#f8fafc" stroke="#cbd5e1" strokeWidth={2} strokeDasharray="10 8" />
+          )}
+          <text y={(cluster.box ? cluster.box.y : -cluster.r) + 38} textAnchor="middle" className="fill-slate-800 text-[22px] font-bold">
             <tspan className="fill-slate-500 font-semibold">pod </tspan>
             {cluster.label}
           </text>
@@ -155,7 +163,7 @@ function EdgeLine({ line, color, selected, dashed = false }: { line: LabelledLin
 const HALO = "stroke-white text-[18px] font-bold [paint-order:stroke] [stroke-linejoin:round] [stroke-width:6px]";
 
 /** The SVG, with d3-zoom attached once: D3 only reports the transform, React applies it. */
-function ZoomableSvg({ width, height, children }: { width: number; height: number; children: ReactNode }) {
+function ZoomableSvg({ width, height, title, children }: { width: number; height: number; title: string; children: ReactNode }) {
   const svgRef = useRef<SVGSVGElement>(null);
   const resetRef = useRef<() => void>(null);
   const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
@@ -179,7 +187,7 @@ function ZoomableSvg({ width, height, children }: { width: number; height: numbe
     <div className="relative h-full min-h-[28rem] w-full overflow-hidden rounded-lg bg-white">
       <svg
         ref={svgRef}
-        data-export-view="Pod graph"
+        data-export-view={title}
         viewBox={`0 0 ${width} ${height}`}
         aria-label="Pod graph: pods, their sandbox and member containers, and the namespaces they share"
         className="absolute inset-0 h-full w-full cursor-grab touch-none font-sans select-none active:cursor-grabbing"

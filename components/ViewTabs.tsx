@@ -1,13 +1,14 @@
 "use client";
 
 /**
- * The tabs above the main panel: the pod graph, the namespace matrix, the cgroup tree, the
- * processes. A WAI-ARIA tab list: one tab in the tab order, the arrow keys (and Home, End)
+ * The tabs above the main panel: the overview of every pod, the pod graph, the namespace
+ * matrix, the cgroup tree, the processes. A WAI-ARIA tab list: one tab in the tab order, the arrow keys (and Home, End)
  * move between tabs and select them.
  */
 import { useRef, type KeyboardEvent } from "react";
 
 export const VIEWS = [
+  { id: "overview", label: "Overview" },
   { id: "graph", label: "Graph" },
   { id: "namespaces", label: "Namespaces" },
   { id: "cgroups", label: "Cgroups" },

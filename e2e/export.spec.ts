@@ -56,12 +56,12 @@ test.describe("a live demo pod", () => {
     removeRunContainers();
   });
 
-  test("the SVG of the live graph holds the pod's container names and the caption, ids shortened", async () => {
+  test("the SVG of the live graph (the new pod, in focus) holds the pod's container names and the caption, ids shortened", async () => {
     const svg = await exportAs(page, "SVG");
     expect(svg.name).toMatch(new RegExp(`^pod-anatomy-${hostname}-\\d{8}-\\d{6}\\.svg$`));
     const text = svg.bytes.toString("utf8");
     for (const member of ["pause", "nginx", "ghost"]) expect(text).toContain(`${podName}-${member}`);
-    expect(text).toContain(">Pod Anatomy · Pod graph</text>");
+    expect(text).toContain(`>Pod Anatomy · Pod ${podName}</text>`);
     expect(text).toMatch(new RegExp(`>host ${hostname} · read \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC</text>`));
     // Styles are inlined (no Tailwind class survives), colours are plain sRGB.
     expect(text).not.toContain('class="');
@@ -123,6 +123,10 @@ test.describe("snapshot files", () => {
     await page.getByTestId("snapshot-file-input").setInputFiles(SAMPLE_FILE);
     const banner = page.getByTestId("recording-banner");
     await expect(banner).toHaveAttribute("data-kind", "sample");
+    // The overview shows its pod, marked SAMPLE too; the graph draws it.
+    await expect(page.locator('[data-testid="pod-tile"]')).toHaveAttribute("data-tile-name", podName);
+    await expect(page.getByRole("tabpanel").getByTestId("recording-mark")).toHaveText("SAMPLE");
+    await page.getByRole("tab", { name: "Graph" }).click();
     await expect(banner).toContainText("SAMPLE");
     await expect(banner).toContainText(`taken ${utc(sample.sample.recordedAt)} on host ${sample.sample.host}`);
     await expect(page.locator('[data-canvas] [data-testid="recording-mark"]')).toHaveText("SAMPLE");
@@ -137,7 +141,7 @@ test.describe("snapshot files", () => {
   });
 
   test("PNG 1× and 2× of a recording decode to the SVG's size and twice it; the caption says SAMPLE", async ({ page }) => {
-    await page.goto("/");
+    await page.goto("/?view=graph");
     await page.getByTestId("snapshot-file-input").setInputFiles(SAMPLE_FILE);
     await expect(page.locator('g[data-role="sandbox"]', { hasText: `${podName}-pause` })).toBeVisible();
     // A recording does not move: the three exports are of the same drawing.
@@ -176,7 +180,7 @@ test.describe("snapshot files", () => {
   });
 
   test("drop a bare snapshot on the page: marked RECORDING; download it back", async ({ page }, testInfo) => {
-    await page.goto("/");
+    await page.goto("/?view=graph");
     const text = JSON.stringify(sample.snapshot);
     const dataTransfer = await page.evaluateHandle((json) => {
       const dt = new DataTransfer();

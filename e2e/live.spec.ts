@@ -25,7 +25,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 test("a container started with docker run appears in the open dashboard, and goes when removed", async ({ page }, testInfo) => {
   const image = standInImage();
-  await page.goto("/");
+  // The graph of every container (the overview is the default when there are pods).
+  await page.goto("/?view=graph");
   await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
   // The first snapshot is drawn: the graph (with its host node), or, on an engine with no container at all, the empty state.
   await expect(page.getByTestId("host-node").or(page.getByText("No containers to draw"))).toBeVisible();
@@ -77,7 +78,7 @@ test("a container started with docker run appears in the open dashboard, and goe
 
 test("the timeline of a pod made in a terminal, walked step by step", async ({ page }, testInfo) => {
   const image = standInImage();
-  await page.goto("/");
+  await page.goto("/?view=graph");
   await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
 
   const prefix = `tl-${RUN_ID}`;

@@ -66,16 +66,24 @@ test("a Podman pod beside a Docker pod: each drawn by its runtime, Podman's infr
   await expect(podman).toHaveAttribute("data-runtime", "podman");
   await expect(podman.getByTestId("pod-runtime")).toHaveText("Podman");
   await expect(podman).toContainText("(infra container)");
-  const docker = page.locator(`[data-pod="${dockerPod}"]`);
-  await expect(docker).toHaveAttribute("data-runtime", "docker");
-  await expect(docker.getByTestId("pod-runtime")).toHaveText("Docker");
-
+  // The new pod is in focus: its infra container is the hub.
   const hub = page.locator(`g[data-role="sandbox"]`, { hasText: `${podName}-pause` });
   await expect(hub).toBeVisible();
   const hubId = await hub.getAttribute("data-id");
   const spokes = page.locator(`[data-testid="spoke-label"][data-edge^="${hubId}->"]`);
   await expect(spokes).toHaveCount(2);
   for (const label of await spokes.allTextContents()) for (const ns of ["net", "ipc", "uts", "pid"]) expect(label).toContain(ns);
+
+  // Beside the Docker pod: the overview's tiles name each runtime; the graph of all pods draws both.
+  await page.getByRole("button", { name: "All pods" }).click();
+  await expect(page.locator(`[data-testid="pod-tile"][data-tile-name="${podName}"]`)).toHaveAttribute("data-runtime", "podman");
+  await expect(page.locator(`[data-testid="pod-tile"][data-tile-name="${dockerPod}"]`)).toHaveAttribute("data-runtime", "docker");
+  await page.getByRole("tab", { name: "Graph" }).click();
+  await expect(hub).toBeVisible();
+  await expect(page.locator(`g[data-role="sandbox"]`, { hasText: `${dockerPod}-pause` })).toBeVisible();
+  const docker = page.locator(`[data-pod="${dockerPod}"]`);
+  await expect(docker).toHaveAttribute("data-runtime", "docker");
+  await expect(docker.getByTestId("pod-runtime")).toHaveText("Docker");
 
   await shoot(page, "podman-beside-docker", testInfo.attach.bind(testInfo));
   await deletePod(page, podName);

@@ -43,6 +43,10 @@ test("namespace matrix, host node, cgroup tree and process tree of the demo pod"
   const pauseImage = docker("inspect", "-f", "{{.Config.Image}}", `${podName}-pause`);
   docker("run", "-d", "--name", `${podName}-hostnet`, "--network", "host", "--label", RUN_LABEL, pauseImage);
 
+  // The new pod is in focus; the container beside it shows in the graph of everything.
+  await page.getByRole("button", { name: "All pods" }).click();
+  await page.getByRole("tablist", { name: "Views" }).getByRole("tab", { name: "Graph" }).click();
+
   let snap = await snapshot(page);
   await expect.poll(async () => (snap = await snapshot(page)).containers.some((c) => c.name === `${podName}-hostnet` && c.pid !== null)).toBe(true);
   const [pause, nginx, ghost, hostnet] = ["pause", "nginx", "ghost", "hostnet"].map((n) => byName(snap, `${podName}-${n}`)) as [Container, Container, Container, Container];

@@ -26,6 +26,11 @@ export interface ClusterLayout {
   r: number;
   /** The pod's display name. */
   label: string;
+  /**
+   * In a compact layout (one pod in focus), the box the cluster's drawing fills, relative to its
+   * centre, drawn instead of the circle: the drawing is sized to it, not to the circle that packing needs.
+   */
+  box?: { x: number; y: number; width: number; height: number };
 }
 
 export interface NodeLayout {
@@ -140,6 +145,8 @@ type Input = Pick<Snapshot, "pods" | "containers" | "links"> & { host: Pick<Host
 interface Item {
   key: string;
   r: number;
+  /** What its drawing covers, relative to its centre: the circle for a standalone node, less for a pod. */
+  bounds: { x0: number; y0: number; x1: number; y1: number };
   cluster: Omit<ClusterLayout, "x" | "y"> | null;
   nodes: NodeLayout[];
   edges: EdgeLayout[];
@@ -237,7 +244,18 @@ function podItem(pod: Snapshot["pods"][number], containers: Container[], sharedB
     });
   });
   const r = Math.max(reach, -top + S.podLabelRoom);
-  return { key: `pod:${pod.id}`, r, cluster: { podId: pod.id, r, label: pod.name }, nodes, edges };
+  // The drawing's own extent: the hub, each member with its label block, the pod's name above all.
+  let x0: number = -S.hubRadius;
+  let x1: number = S.hubRadius;
+  let y1: number = S.hubRadius;
+  for (const node of nodes) {
+    if (node.kind !== "member") continue;
+    x0 = Math.min(x0, node.x - S.labelHalfWidth);
+    x1 = Math.max(x1, node.x + S.labelHalfWidth);
+    y1 = Math.max(y1, node.labelAbove ? node.y + S.nodeRadius : node.y + S.nodeRadius + S.labelBlock);
+  }
+  const bounds = { x0: x0 - S.padding / 2, y0: top - S.podLabelRoom, x1: x1 + S.padding / 2, y1: y1 + S.padding / 2 };
+  return { key: `pod:${pod.id}`, r, bounds, cluster: { podId: pod.id, r, label: pod.name }, nodes, edges };
 }
 
 /** A standalone node sits high in its circle (the footprint of node and label block), its label block below it. */
@@ -248,13 +266,22 @@ function standaloneItem(container: Container): Item {
   return {
     key: `container:${container.id}`,
     r: STANDALONE_RADIUS,
+    bounds: { x0: -STANDALONE_RADIUS, y0: -STANDALONE_RADIUS, x1: STANDALONE_RADIUS, y1: STANDALONE_RADIUS },
     cluster: null,
     nodes: [{ id: container.id, x: 0, y: S.nodeRadius - STANDALONE_HALF_HEIGHT, r: S.nodeRadius, kind: "standalone", podId: null, labelAbove: false }],
     edges: [],
   };
 }
 
-export function layoutPodGraph({ pods, containers, links, host }: Input): PodGraphLayout {
+export interface LayoutOptions {
+  /**
+   * Size the drawing to what it holds rather than to the circles packing needs: for one pod
+   * in focus, drawn large. Its cluster then carries a `box`, drawn instead of its circle.
+   */
+  compact?: boolean;
+}
+
+export function layoutPodGraph({ pods, containers, links, host }: Input, { compact = false }: LayoutOptions = {}): PodGraphLayout {
   const podIds = new Set(pods.map((p) => p.id));
   const sharedByMember = new Map(links.map((l) => [l.memberId, l.shared]));
   const hasHost = Object.keys(host.namespaces).length > 0;
@@ -281,10 +308,12 @@ export function layoutPodGraph({ pods, containers, links, host }: Input): PodGra
   // From the top: the host box, the row of containers in host namespaces, then the packed
   // clusters, each block centred on the widest one.
   const extent = (values: number[], pick: (...v: number[]) => number) => (values.length > 0 ? pick(...values) : 0);
-  const minX = extent(placed.map((p) => p.x - p.item.r), Math.min);
-  const minY = extent(placed.map((p) => p.y - p.item.r), Math.min);
-  const maxX = extent(placed.map((p) => p.x + p.item.r), Math.max);
-  const maxY = extent(placed.map((p) => p.y + p.item.r), Math.max);
+  const edge = (p: (typeof placed)[number], side: "x0" | "y0" | "x1" | "y1") =>
+    compact ? (side[0] === "x" ? p.x : p.y) + p.item.bounds[side] : (side[0] === "x" ? p.x : p.y) + (side[1] === "0" ? -p.item.r : p.item.r);
+  const minX = extent(placed.map((p) => edge(p, "x0")), Math.min);
+  const minY = extent(placed.map((p) => edge(p, "y0")), Math.min);
+  const maxX = extent(placed.map((p) => edge(p, "x1")), Math.max);
+  const maxY = extent(placed.map((p) => edge(p, "y1")), Math.max);
   // The row's containers keep the footprints (and spacing) the pack gives standalone ones.
   const slot = 2 * STANDALONE_RADIUS + S.padding;
   const rowWidth = hostRow.length * slot - S.padding;
@@ -310,7 +339,10 @@ export function layoutPodGraph({ pods, containers, links, host }: Input): PodGra
   for (const { item, x, y } of placed) {
     const dx = x - minX + left;
     const dy = y - minY + top;
-    if (item.cluster) clusters.push({ ...item.cluster, x: dx, y: dy });
+    if (item.cluster) {
+      const { x0, y0, x1, y1 } = item.bounds;
+      clusters.push({ ...item.cluster, x: dx, y: dy, ...(compact ? { box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } } : {}) });
+    }
     for (const node of item.nodes) nodes.push({ ...node, x: node.x + dx, y: node.y + dy });
     for (const e of item.edges) {
       edges.push({ ...e, x1: e.x1 + dx, y1: e.y1 + dy, x2: e.x2 + dx, y2: e.y2 + dy, labelX: e.labelX + dx, labelY: e.labelY + dy });
