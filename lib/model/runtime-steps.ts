@@ -129,7 +129,8 @@ export function podmanShares(plan: PodmanPlan, body: LibpodContainerCreate): Nam
 
 /** A member's body as a step creates it: an init container as a plain member (Podman refuses one in a running pod). */
 export function stepBody(body: LibpodContainerCreate): LibpodContainerCreate {
-  const { init_container_type: _, ...rest } = body;
+  const rest = { ...body };
+  delete rest.init_container_type;
   return rest;
 }
 
