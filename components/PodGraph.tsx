@@ -134,7 +134,7 @@ export function PodGraph({ snapshot, selectedId, onSelect, highlight = null }: P
           </text>
         </g>
       ))}
-      {highlight && <HighlightLayer nodes={layout.nodes} edges={layout.edges} highlight={highlight} />}
+      {highlight && <HighlightLayer width={layout.width} nodes={layout.nodes} edges={layout.edges} highlight={highlight} />}
     </ZoomableSvg>
   );
 }
@@ -142,7 +142,7 @@ export function PodGraph({ snapshot, selectedId, onSelect, highlight = null }: P
 const GLOW = "#f59e0b"; // amber-500: what the last step changed
 
 /** The highlight drawn over the graph: amber glow on the spokes gained and rings on the nodes changed, each with its label. */
-function HighlightLayer({ nodes, edges, highlight }: { nodes: NodeLayout[]; edges: EdgeLayout[]; highlight: GraphHighlight }) {
+function HighlightLayer({ width, nodes, edges, highlight }: { width: number; nodes: NodeLayout[]; edges: EdgeLayout[]; highlight: GraphHighlight }) {
   const plate = (text: string) => text.length * 10.5 + 24;
   return (
     <g data-testid="step-highlight" pointerEvents="none">
@@ -168,12 +168,15 @@ function HighlightLayer({ nodes, edges, highlight }: { nodes: NodeLayout[]; edge
         .map((n) => {
           const labels = highlight.nodes[n.id]!;
           const top = -((labels.length - 1) * 34) / 2;
+          // Beside the node, on the side where the widest label stays inside the drawing.
+          const widest = Math.max(0, ...labels.map(plate));
+          const left = n.x + n.r + 26 + widest > width && n.x - n.r - 26 - widest >= 0;
           return (
             <g key={n.id} data-testid="highlight-node" data-id={n.id} transform={`translate(${n.x},${n.y})`}>
               <circle r={n.r + 14} fill="none" stroke={GLOW} strokeWidth={12} strokeOpacity={0.5} filter="url(#step-glow)" />
               <circle r={n.r + 14} fill="none" stroke={GLOW} strokeWidth={5} />
               {labels.map((label, i) => (
-                <g key={label} transform={`translate(${n.r + 26},${top + i * 34})`}>
+                <g key={label} transform={`translate(${left ? -n.r - 26 - plate(label) : n.r + 26},${top + i * 34})`}>
                   <rect y={-15} width={plate(label)} height={30} rx={8} fill={GLOW} />
                   <text x={12} dy="0.35em" fill="#1c1917" className="text-[17px] font-bold" data-testid="highlight-label">
                     {label}

@@ -101,10 +101,18 @@ export default function StepByStep({
   const highlight = last ? graphHighlight(last.changes) : null;
   const changed = last?.changes.changes.find((c) => c.kind !== "probe")?.containerId ?? null;
 
-  /** The graph as it is drawn now, or a picture saying there is none yet. */
-  const pictureNow = (): ViewPicture => {
+  /** The graph as it is drawn now (without the last step's highlight: `withHighlight` false), or a picture saying there is none yet. */
+  const pictureNow = (withHighlight = true): ViewPicture => {
     const svg = graphRef.current?.querySelector("svg[data-export-view]");
-    return svg ? captureView(svg) : emptyPicture("no pod yet");
+    if (!svg) return emptyPicture("no pod yet");
+    const layer = withHighlight ? null : svg.querySelector<SVGGElement>('[data-testid="step-highlight"]');
+    // A hidden element is left out of the capture (export.ts).
+    if (layer) layer.style.display = "none";
+    try {
+      return captureView(svg);
+    } finally {
+      if (layer) layer.style.display = "";
+    }
   };
 
   // "I'll type it": the step is done once the live snapshot shows its effect (checked on each new snapshot).
@@ -127,7 +135,7 @@ export default function StepByStep({
     setError(null);
     setExported(null);
     const before = snapshot;
-    const picture = pictureNow();
+    const picture = pictureNow(false);
     try {
       const r = await runStepRequest(token, { entry, runtime, pod: suffix, step: current.index, ...(hostPort ? { hostPort } : {}) });
       let after = await fetchSnapshot(SNAPSHOT_KEY);
@@ -253,7 +261,7 @@ export default function StepByStep({
                     {busy ? "Running…" : "Next step"}
                   </button>
                   {s.effect.type === "observation" ? (
-                    <button type="button" data-control onClick={() => setDone((x) => ({ ...x, [s.index]: { how: "typed", lines: ["You ran it yourself."], output: null, changes: { changes: [], edges: [] }, before: pictureNow() } }))} className="rounded-md border border-indigo-300 px-3 py-1.5 text-sm text-indigo-700">
+                    <button type="button" data-control onClick={() => setDone((x) => ({ ...x, [s.index]: { how: "typed", lines: ["You ran it yourself."], output: null, changes: { changes: [], edges: [] }, before: pictureNow(false) } }))} className="rounded-md border border-indigo-300 px-3 py-1.5 text-sm text-indigo-700">
                       I ran it myself
                     </button>
                   ) : typing?.index === s.index ? (
@@ -262,7 +270,7 @@ export default function StepByStep({
                       {s.files && s.files.length > 0 ? <pre className="mt-1 max-h-64 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100" data-testid="step-script">{stepScript(s)}</pre> : null}
                     </div>
                   ) : (
-                    <button type="button" data-control onClick={() => snapshot && setTyping({ index: s.index, before: snapshot, picture: pictureNow() })} disabled={!snapshot} className="rounded-md border border-indigo-300 px-3 py-1.5 text-sm text-indigo-700">
+                    <button type="button" data-control onClick={() => snapshot && setTyping({ index: s.index, before: snapshot, picture: pictureNow(false) })} disabled={!snapshot} className="rounded-md border border-indigo-300 px-3 py-1.5 text-sm text-indigo-700">
                       I&apos;ll type it
                     </button>
                   )}
@@ -275,7 +283,7 @@ export default function StepByStep({
       {graph ? (
         <section aria-label="The pod now" className="rounded-lg border border-slate-200 bg-white lg:sticky lg:top-4">
           <h2 className="px-4 pt-3 font-semibold">The pod now{last ? ` — what step ${lastDone + 1} changed, highlighted` : ""}</h2>
-          <div ref={graphRef} className="relative h-[420px]" data-testid="step-graph">
+          <div ref={graphRef} className="relative h-[520px]" data-testid="step-graph">
             <PodGraph snapshot={graph} selectedId={clicked ?? changed} onSelect={setClicked} highlight={highlight} />
           </div>
         </section>
