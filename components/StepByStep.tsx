@@ -14,7 +14,7 @@ import type { CatalogueEntryId } from "@/lib/model/catalogue";
 import { probeChanges, stepChanges, type StepChanges } from "@/lib/model/step-changes";
 import { diffSnapshots, effectSeen, stepScript, type EntryStep, type StepDiff } from "@/lib/model/steps";
 import type { RuntimeKind, Snapshot } from "@/lib/model/types";
-import { deletePod, fetchSnapshot, runStepRequest } from "@/lib/view/api-client";
+import { ApiError, deletePod, fetchSnapshot, runStepRequest } from "@/lib/view/api-client";
 import { captureView, downloadBlob, emptyPicture, exportFileName, renderPng, sideBySideSvg, type ViewPicture } from "@/lib/view/export";
 import { chosenRuntime, creatableRuntimes } from "@/lib/view/runtimes";
 import { graphHighlight } from "@/lib/view/step-highlight";
@@ -75,8 +75,14 @@ export default function StepByStep({
   const [suffix, setSuffix] = useState(initialSuffix);
   const { data: snapshot, connection, mutate } = useLiveSnapshot();
   const creatable = creatableRuntimes(snapshot);
-  const [wantedRuntime, setWantedRuntime] = useState<RuntimeKind | null>(askedRuntime);
-  const runtime = snapshot ? chosenRuntime(creatable, wantedRuntime) : null;
+  const [wantedRuntime] = useState<RuntimeKind | null>(askedRuntime);
+  // Chosen once (the URL's, else Docker, else the first that makes pods) and kept: a runtime
+  // slow to answer one status check must not switch the steps under the trainer's feet.
+  const [runtime, setRuntime] = useState<RuntimeKind | null>(null);
+  if (runtime === null && snapshot) {
+    const first = chosenRuntime(creatable, wantedRuntime);
+    if (first) setRuntime(first);
+  }
   const { data: steps, error: stepsError } = useSWR(
     runtime ? `/api/steps?entry=${entry}&runtime=${runtime}&pod=${suffix}${hostPort ? `&hostPort=${hostPort}` : ""}` : null,
     fetchSteps,
@@ -139,8 +145,9 @@ export default function StepByStep({
     try {
       const r = await runStepRequest(token, { entry, runtime, pod: suffix, step: current.index, ...(hostPort ? { hostPort } : {}) });
       let after = await fetchSnapshot(SNAPSHOT_KEY);
-      // The CRI is polled (every second), Podman's and Docker's events come at once: wait until the snapshot has the container.
-      const arrived = (s: Snapshot) => s.containers.some((c) => c.id === r.containerId && (c.state === "running" || current.effect.type === "completed"));
+      // The CRI is polled (every second), Podman's and Docker's events come at once, and a container's
+      // namespaces are read once its process is there: wait (10 s at most) until the snapshot shows the step's effect.
+      const arrived = (s: Snapshot) => current.effect.type === "observation" || effectSeen(current.effect, s, before) !== null;
       for (let i = 0; r.containerId && !arrived(after) && i < 40; i++) {
         await new Promise((res) => setTimeout(res, 250));
         after = await fetchSnapshot(SNAPSHOT_KEY);
@@ -165,7 +172,26 @@ export default function StepByStep({
     setBusy(true);
     setError(null);
     try {
-      for (const pod of new Set(list.map((s) => s.pod))) await deletePod(token, pod).catch(() => undefined);
+      // Each pod removed (a pod never made answers 404: nothing to remove); tried three times, on a busy machine a runtime may be slow.
+      const failed: string[] = [];
+      for (const pod of new Set(list.map((s) => s.pod))) {
+        for (let attempt = 1; ; attempt++) {
+          const err = await deletePod(token, pod).then(
+            () => null,
+            (e: unknown) => (e instanceof ApiError && e.status === 404 ? null : e),
+          );
+          if (!err) break;
+          if (attempt === 3) {
+            failed.push(`${pod}: ${err instanceof Error ? err.message : String(err)}`);
+            break;
+          }
+          await new Promise((res) => setTimeout(res, 1000));
+        }
+      }
+      if (failed.length > 0) {
+        setError(`Start over could not remove ${failed.join("; ")}. Try again.`);
+        return;
+      }
       setDone({});
       setTyping(null);
       setClicked(null);
@@ -206,7 +232,7 @@ export default function StepByStep({
         <RuntimePicker
           choices={creatable}
           value={runtime}
-          onChange={(kind) => (Object.keys(done).length > 0 ? void startOver(() => setWantedRuntime(kind)) : setWantedRuntime(kind))}
+          onChange={(kind) => (Object.keys(done).length > 0 ? void startOver(() => setRuntime(kind)) : setRuntime(kind))}
         />
         <span className="text-sm text-slate-600" data-testid="steps-runtime">
           {runtime === "cri" ? "the CRI (crictl)" : runtime === "podman" ? "Podman" : runtime === "docker" ? "Docker" : "…"} · pods named …-{suffix}

@@ -33,7 +33,8 @@ test("step by step on Podman: the highlight of each step, a typed step, the befo
   await page.goto(`/steps?entry=ghost-behind-nginx&runtime=podman&port=${PORT}`);
   await expect(page.getByLabel("Runtime for new pods")).toHaveValue("podman");
   const step = (i: number) => page.locator(`li[data-step="${i}"]`);
-  await expect(page.locator("li[data-step]")).toHaveCount(5);
+  // The first plan of a fresh server asks the runtime for its images (slow on a busy machine).
+  await expect(page.locator("li[data-step]")).toHaveCount(5, { timeout: 120_000 });
   await expect(step(0).getByTestId("step-command")).toContainText(`podman pod create`);
   await expect(step(0).getByTestId("step-command")).toContainText(`-p 127.0.0.1:${PORT}:80`);
 
@@ -123,7 +124,8 @@ test("step by step through the CRI: crictl commands and their JSON, the sandbox 
   await page.goto(`/steps?entry=ghost-behind-nginx&runtime=cri&port=${CRI_PORT}`);
   await expect(page.getByLabel("Runtime for new pods")).toHaveValue("cri");
   const step = (i: number) => page.locator(`li[data-step="${i}"]`);
-  await expect(page.locator("li[data-step]")).toHaveCount(5);
+  // The first plan of a fresh server asks the runtime for its images (slow on a busy machine).
+  await expect(page.locator("li[data-step]")).toHaveCount(5, { timeout: 120_000 });
   await expect(step(0).getByTestId("step-command")).toHaveText("crictl runp pod.json");
   await step(0).getByTestId("step-files").locator("summary").click();
   await expect(step(0).getByTestId("step-files")).toContainText(`"host_port": ${CRI_PORT}`);
