@@ -74,6 +74,7 @@ export default function Catalogue({ token }: { token: string }) {
           token={token}
           busy={busy}
           canCreate={runtime !== null}
+          runtime={runtime}
           notice={notices[entry.id] ?? null}
           onCreate={() =>
             act(`create:${entry.id}`, entry.id, async () => {
@@ -99,12 +100,14 @@ interface CardProps {
   token: string;
   busy: string | null;
   canCreate: boolean;
+  /** The runtime picked: Step by step builds on it too. */
+  runtime: RuntimeKind | null;
   notice: Notice;
   onCreate: () => void;
   onDelete: (pods: string[]) => void;
 }
 
-function EntryCard({ entry, snapshot, token, busy, canCreate, notice, onCreate, onDelete }: CardProps) {
+function EntryCard({ entry, snapshot, token, busy, canCreate, runtime, notice, onCreate, onDelete }: CardProps) {
   const instances = snapshot ? catalogueInstances(snapshot, entry.id) : [];
   return (
     <section data-entry={entry.id} aria-label={entry.title} className="rounded-lg border border-slate-200 bg-white p-4">
@@ -124,7 +127,7 @@ function EntryCard({ entry, snapshot, token, busy, canCreate, notice, onCreate, 
         >
           {busy === `create:${entry.id}` ? "Creating…" : "Create"}
         </button>
-        <Link href={`/steps?entry=${entry.id}`} className="rounded-md border border-indigo-300 px-3 py-1.5 font-semibold text-indigo-700 hover:bg-indigo-50">
+        <Link href={`/steps?entry=${entry.id}${runtime ? `&runtime=${runtime}` : ""}`} className="rounded-md border border-indigo-300 px-3 py-1.5 font-semibold text-indigo-700 hover:bg-indigo-50">
           Step by step
         </Link>
       </div>

@@ -22,6 +22,7 @@ import {
   type LabelledLine,
   type NodeLayout,
 } from "@/lib/view/pod-graph-layout";
+import type { GraphHighlight } from "@/lib/view/step-highlight";
 
 export interface PodGraphProps {
   snapshot: Snapshot;
@@ -31,11 +32,13 @@ export interface PodGraphProps {
   compact?: boolean;
   /** The title of the picture an export makes of it; "Pod graph" unless told. */
   title?: string;
+  /** What the last step changed (step by step): a glowing ring and short labels on those nodes and spokes. */
+  highlight?: GraphHighlight | null;
 }
 
 const ACCENT = "#0284c7"; // sky-600: selection and the spokes of the selected container
 
-export function PodGraph({ snapshot, selectedId, onSelect, compact = false, title = "Pod graph" }: PodGraphProps) {
+export function PodGraph({ snapshot, selectedId, onSelect, compact = false, title = "Pod graph", highlight = null }: PodGraphProps) {
   const layout = useMemo(() => layoutPodGraph(snapshot, { compact }), [snapshot, compact]);
   const containers = useMemo(() => new Map(snapshot.containers.map((c) => [c.id, c])), [snapshot.containers]);
   const podNames = useMemo(() => new Map(snapshot.pods.map((p) => [p.id, p.name])), [snapshot.pods]);
@@ -139,7 +142,59 @@ export function PodGraph({ snapshot, selectedId, onSelect, compact = false, titl
           </text>
         </g>
       ))}
+      {highlight && <HighlightLayer width={layout.width} nodes={layout.nodes} edges={layout.edges} highlight={highlight} />}
     </ZoomableSvg>
+  );
+}
+
+const GLOW = "#f59e0b"; // amber-500: what the last step changed
+
+/** The highlight drawn over the graph: amber glow on the spokes gained and rings on the nodes changed, each with its label. */
+function HighlightLayer({ width, nodes, edges, highlight }: { width: number; nodes: NodeLayout[]; edges: EdgeLayout[]; highlight: GraphHighlight }) {
+  const plate = (text: string) => text.length * 10.5 + 24;
+  return (
+    <g data-testid="step-highlight" pointerEvents="none">
+      <defs>
+        <filter id="step-glow" x="-50%" y="-50%" width="200%" height="200%">
+          <feGaussianBlur stdDeviation="6" />
+        </filter>
+      </defs>
+      {edges
+        .filter((e) => highlight.edges[e.id])
+        .map((e) => (
+          <g key={e.id} data-testid="highlight-edge" data-edge={e.id}>
+            <line x1={e.x1} y1={e.y1} x2={e.x2} y2={e.y2} stroke={GLOW} strokeWidth={14} strokeOpacity={0.55} filter="url(#step-glow)" />
+            <line x1={e.x1} y1={e.y1} x2={e.x2} y2={e.y2} stroke={GLOW} strokeWidth={5} />
+            <rect x={e.labelX - plate(highlight.edges[e.id]!) / 2} y={e.labelY + 20} width={plate(highlight.edges[e.id]!)} height={30} rx={15} fill={GLOW} />
+            <text x={e.labelX} y={e.labelY + 35} dy="0.35em" textAnchor="middle" fill="#1c1917" className="text-[17px] font-bold">
+              {highlight.edges[e.id]}
+            </text>
+          </g>
+        ))}
+      {nodes
+        .filter((n) => highlight.nodes[n.id])
+        .map((n) => {
+          const labels = highlight.nodes[n.id]!;
+          const top = -((labels.length - 1) * 34) / 2;
+          // Beside the node, on the side where the widest label stays inside the drawing.
+          const widest = Math.max(0, ...labels.map(plate));
+          const left = n.x + n.r + 26 + widest > width && n.x - n.r - 26 - widest >= 0;
+          return (
+            <g key={n.id} data-testid="highlight-node" data-id={n.id} transform={`translate(${n.x},${n.y})`}>
+              <circle r={n.r + 14} fill="none" stroke={GLOW} strokeWidth={12} strokeOpacity={0.5} filter="url(#step-glow)" />
+              <circle r={n.r + 14} fill="none" stroke={GLOW} strokeWidth={5} />
+              {labels.map((label, i) => (
+                <g key={label} transform={`translate(${left ? -n.r - 26 - plate(label) : n.r + 26},${top + i * 34})`}>
+                  <rect y={-15} width={plate(label)} height={30} rx={8} fill={GLOW} />
+                  <text x={12} dy="0.35em" fill="#1c1917" className="text-[17px] font-bold" data-testid="highlight-label">
+                    {label}
+                  </text>
+                </g>
+              ))}
+            </g>
+          );
+        })}
+    </g>
   );
 }
 

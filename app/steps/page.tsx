@@ -5,14 +5,16 @@ import { connection } from "next/server";
 import StepByStep from "@/components/StepByStep";
 import { CATALOGUE } from "@/lib/model/catalogue";
 import { launchToken } from "@/lib/server/guard";
+import { RUNTIME_KINDS, type RuntimeKind } from "@/lib/model/types";
 
 export const metadata = { title: "Pod Anatomy — step by step" };
 
-/** One catalogue entry built one command at a time (?entry=…), on Docker. Rendered per request: this launch's token, a fresh instance suffix. */
-export default async function StepsPage({ searchParams }: { searchParams: Promise<{ entry?: string; port?: string }> }) {
+/** One catalogue entry built one command at a time (?entry=…[&runtime=docker|cri|podman]). Rendered per request: this launch's token, a fresh instance suffix. */
+export default async function StepsPage({ searchParams }: { searchParams: Promise<{ entry?: string; port?: string; runtime?: string }> }) {
   await connection();
   const token = launchToken();
-  const { entry: wanted, port } = await searchParams;
+  const { entry: wanted, port, runtime: askedRuntime } = await searchParams;
+  const runtime = RUNTIME_KINDS.find((k) => k === askedRuntime) ?? null;
   // ?port=: publish on another host port than the entry's own (8880 is shared on a training machine).
   const hostPort = port && /^\d{4,5}$/.test(port) && Number(port) >= 1024 && Number(port) <= 65535 ? Number(port) : null;
   const entry = CATALOGUE.find((e) => e.id === wanted) ?? CATALOGUE[0]!;
@@ -30,7 +32,7 @@ export default async function StepsPage({ searchParams }: { searchParams: Promis
         <PresentationToggle />
       </PageHeader>
       <main className="p-6">
-        <StepByStep token={token} entry={entry.id} suffix={randomBytes(3).toString("hex")} hostPort={hostPort} />
+        <StepByStep token={token} entry={entry.id} suffix={randomBytes(3).toString("hex")} hostPort={hostPort} runtime={runtime as RuntimeKind | null} />
       </main>
     </div>
   );

@@ -199,7 +199,7 @@ export function planCriPod(spec: PodSpec, opts: CriPlanOptions): CriPodPlan {
 /** crictl reads these JSON files into the Go structs of the API: enums are their numbers. */
 const ENUM_NUMBERS: Record<string, number> = { POD: 0, CONTAINER: 1, NODE: 2, TARGET: 3, TCP: 0, UDP: 1, SCTP: 2 };
 
-function crictlJson(value: unknown): string {
+export function crictlJson(value: unknown): string {
   const strip = (v: unknown, key?: string): unknown => {
     if (Array.isArray(v)) return v.map((x) => strip(x));
     if (v && typeof v === "object") {

@@ -247,18 +247,17 @@ function nsFlag(flag: string, n: LibpodNamespace | undefined): string[][] {
   return [[flag, n.nsmode === "container" ? `container:${n.value ?? ""}` : n.nsmode]];
 }
 
-/** The shell commands that make the same pod with the podman CLI, an option per line. */
-export function podmanScript(plan: PodmanPlan): string {
-  const out: string[] = [];
-  for (const note of plan.notes) out.push(`# ${note}`);
-  for (const v of plan.volumes) {
-    const parts: string[][] = [["volume", "create"]];
-    for (const [k, val] of Object.entries(v.Label)) parts.push(["--label", `${k}=${val}`]);
-    for (const [k, val] of Object.entries(v.Options)) parts.push(["--opt", `${k}=${val}`]);
-    parts.push([v.Name]);
-    out.push(line(parts));
-  }
-  const p = plan.create;
+/** `podman volume create …` for one of the pod's volumes. */
+export function podmanVolumeCommand(v: LibpodVolumeCreate): string {
+  const parts: string[][] = [["volume", "create"]];
+  for (const [k, val] of Object.entries(v.Label)) parts.push(["--label", `${k}=${val}`]);
+  for (const [k, val] of Object.entries(v.Options)) parts.push(["--opt", `${k}=${val}`]);
+  parts.push([v.Name]);
+  return line(parts);
+}
+
+/** `podman pod create …`: the pod and its infra container (created, not started). */
+export function podmanPodCreateCommand(p: LibpodPodCreate): string {
   const pod: string[][] = [["pod", "create"], ["--name", p.name], ["--infra-name", p.infra_name]];
   for (const [k, v] of Object.entries(p.labels)) pod.push(["--label", `${k}=${v}`]);
   pod.push(["--share", p.shared_namespaces.join(",")]);
@@ -268,23 +267,33 @@ export function podmanScript(plan: PodmanPlan): string {
   if (p.infra_image) pod.push(["--infra-image", p.infra_image]);
   if (p.infra_command) pod.push(["--infra-command", JSON.stringify(p.infra_command)]);
   for (const v of p.volumes ?? []) pod.push(["-v", `${v.Name}:${v.Dest}`]);
-  out.push(line(pod));
-  for (const c of plan.containers) {
-    const b = c.body;
-    const parts: string[][] = [["create"], ["--pod", b.pod], ["--name", b.name]];
-    if (b.init_container_type) parts.push(["--init-ctr", b.init_container_type]);
-    for (const [k, v] of Object.entries(b.labels)) parts.push(["--label", `${k}=${v}`]);
-    parts.push(...nsFlag("--network", b.netns), ...nsFlag("--ipc", b.ipcns), ...nsFlag("--pid", b.pidns), ...nsFlag("--uts", b.utsns));
-    const r = b.resource_limits;
-    if (r?.memory) parts.push(["--memory", `${r.memory.limit / (1024 * 1024)}m`]);
-    if (r?.cpu) parts.push(["--cpus", String(r.cpu.quota / r.cpu.period)]);
-    if (r?.pids) parts.push(["--pids-limit", String(r.pids.limit)]);
-    for (const v of b.volumes ?? []) parts.push(["-v", `${v.Name}:${v.Dest}`]);
-    for (const [k, v] of Object.entries(b.env)) parts.push(["-e", `${k}=${v}`]);
-    if (b.entrypoint) parts.push(["--entrypoint", b.entrypoint[0]!]);
-    parts.push([b.image, ...(b.command ?? [])]);
-    out.push(line(parts));
-  }
+  return line(pod);
+}
+
+/** `podman create --pod …` for one member (created, not started). */
+export function podmanCreateCommand(b: LibpodContainerCreate): string {
+  const parts: string[][] = [["create"], ["--pod", b.pod], ["--name", b.name]];
+  if (b.init_container_type) parts.push(["--init-ctr", b.init_container_type]);
+  for (const [k, v] of Object.entries(b.labels)) parts.push(["--label", `${k}=${v}`]);
+  parts.push(...nsFlag("--network", b.netns), ...nsFlag("--ipc", b.ipcns), ...nsFlag("--pid", b.pidns), ...nsFlag("--uts", b.utsns));
+  const r = b.resource_limits;
+  if (r?.memory) parts.push(["--memory", `${r.memory.limit / (1024 * 1024)}m`]);
+  if (r?.cpu) parts.push(["--cpus", String(r.cpu.quota / r.cpu.period)]);
+  if (r?.pids) parts.push(["--pids-limit", String(r.pids.limit)]);
+  for (const v of b.volumes ?? []) parts.push(["-v", `${v.Name}:${v.Dest}`]);
+  for (const [k, v] of Object.entries(b.env)) parts.push(["-e", `${k}=${v}`]);
+  if (b.entrypoint) parts.push(["--entrypoint", b.entrypoint[0]!]);
+  parts.push([b.image, ...(b.command ?? [])]);
+  return line(parts);
+}
+
+/** The shell commands that make the same pod with the podman CLI, an option per line. */
+export function podmanScript(plan: PodmanPlan): string {
+  const out: string[] = [];
+  for (const note of plan.notes) out.push(`# ${note}`);
+  for (const v of plan.volumes) out.push(podmanVolumeCommand(v));
+  out.push(podmanPodCreateCommand(plan.create));
+  for (const c of plan.containers) out.push(podmanCreateCommand(c.body));
   out.push(`# The pod's start runs the init containers to completion, one after the other, then the others.\npodman pod start ${shellQuote(plan.pod)}`);
   return out.join("\n\n");
 }

@@ -25,7 +25,7 @@ describe("planSteps", () => {
     expect(steps[1]!.command.replace(/ \\\n\s+/g, " ")).toContain("--net container:demo-abc123-pause --ipc container:demo-abc123-pause --pid container:demo-abc123-pause");
     expect(steps[1]!.change).toBe("nginx joins demo-abc123-pause's net, ipc, pid namespaces, with a mnt namespace of its own.");
     expect(steps[3]!.command).toBe("docker exec demo-abc123-nginx ps -o pid,ppid,stat,comm");
-    expect(steps[1]!.effect).toEqual({ type: "joins", image: NGINX, sandboxImage: PAUSE, shares: ["net", "ipc", "pid"] });
+    expect(steps[1]!.effect).toEqual({ type: "joins", runtime: "docker", image: NGINX, sandboxImage: PAUSE, shares: ["net", "ipc", "pid"] });
   });
 
   it("runs init containers in the foreground, each expected to complete", () => {

@@ -6,24 +6,35 @@
  * matter. The observations of the training material come as probe steps: `ps` in a member
  * (pause is PID 1), fetching the published port.
  *
- * Docker only for now (the CRI and Podman plans are not cut into steps yet). Pure: no I/O.
+ * Docker's plan is cut here; the CRI's and Podman's in runtime-steps.ts, into the same
+ * Step shape with the same effects, checked the same way (effectSeen). Pure: no I/O.
  */
 import { isPidNsInit } from "./pid-namespaces";
 import { probeArgv } from "./pod-probes";
 import { dockerRunScript, shellQuote } from "./docker-run-script";
 import type { PlannedContainer } from "./pod-plan";
-import { LABEL_POD, type Container, type NamespaceType, type Snapshot } from "./types";
+import { LABEL_POD, type Container, type ContainerRuntime, type NamespaceType, type Snapshot } from "./types";
 
-/** What the snapshot shows once a step has run. */
+/**
+ * What the snapshot shows once a step has run, on `runtime` (the snapshot's containers carry
+ * theirs). A sandbox is a container of the sandbox's image, or one the model recognised as a
+ * pod's sandbox (Container.role, per runtime: our labels, Kubernetes', the CRI's or Podman's pods).
+ */
 export type StepEffect =
-  /** A running container of this image holding namespaces of its own (not the host's); publishing this host port when given. */
-  | { type: "sandbox"; image: string; hostPort: number | null }
-  /** A running container of this image sharing these namespace types with a running container of the sandbox's image. */
-  | { type: "joins"; image: string; sandboxImage: string; shares: NamespaceType[] }
+  /** A running sandbox (see above) holding namespaces of its own (not the host's); publishing this host port when given. */
+  | { type: "sandbox"; runtime: ContainerRuntime; image: string; hostPort: number | null }
+  /** A running container of this image sharing these namespace types with a running sandbox. */
+  | { type: "joins"; runtime: ContainerRuntime; image: string; sandboxImage: string; shares: NamespaceType[] }
   /** A container of this image that ran to completion (exit 0). */
-  | { type: "completed"; image: string }
+  | { type: "completed"; runtime: ContainerRuntime; image: string }
   /** Nothing the snapshot shows: a probe reads, it changes nothing. */
   | { type: "observation" };
+
+/** A file a step's command reads (crictl's JSON configs): written before the command, when typed. */
+export interface StepFile {
+  name: string;
+  content: string;
+}
 
 export interface Step {
   /** 0-based, in the order they run. */
@@ -39,9 +50,30 @@ export interface Step {
   /** probe-fetch: the port fetched inside the pod's net namespace. */
   port?: number;
   effect: StepEffect;
+  /** Files the command reads (the CRI's JSON configs), shown beside it; none for Docker and Podman. */
+  files?: StepFile[];
 }
 
-const SHARED_ORDER: NamespaceType[] = ["net", "ipc", "pid", "uts"];
+/** A step of a catalogue entry: with the pod it belongs to. */
+export type EntryStep = Step & { pod: string };
+
+/** What running one step returned (POST /api/steps). */
+export interface StepRun {
+  step: EntryStep;
+  /** The container (or CRI sandbox) created (container steps). */
+  containerId: string | null;
+  /** What a probe printed. */
+  output: string | null;
+  exitCode: number | null;
+}
+
+/** What to paste into a terminal for a step: its files written with here-documents, then its command. */
+export function stepScript(step: Pick<Step, "command" | "files">): string {
+  const files = (step.files ?? []).map((f) => `cat > ${shellQuote(f.name)} <<'EOF'\n${f.content}\nEOF`);
+  return [...files, step.command].join("\n");
+}
+
+export const SHARED_ORDER: NamespaceType[] = ["net", "ipc", "pid", "uts"];
 
 /** The namespace types a planned container joins (`container:<ref>` modes). */
 function joined(c: PlannedContainer): NamespaceType[] {
@@ -64,6 +96,51 @@ function changeOf(c: PlannedContainer, sandbox: PlannedContainer | undefined): s
   return `${c.podName} ${joins}, with a mnt namespace of its own${limit}${cg}.`;
 }
 
+/** A member a probe runs in: the name the runtime knows it by, and its name within the pod. */
+export interface ProbeMember {
+  name: string;
+  podName: string;
+}
+
+/**
+ * The observations of the training material, as probe steps: `ps` in the first member that
+ * joined the sandbox's pid namespace (the sandbox is PID 1 there), and a fetch of the
+ * published port from inside the pod's net namespace. `exec` writes the runtime's command.
+ */
+export function probeSteps(opts: {
+  exec: (container: string, argv: string[]) => string;
+  /** The sandbox's name within the pod ("pause", Podman's "infra"). */
+  sandbox: string;
+  pidMember: ProbeMember | null | undefined;
+  netMember: ProbeMember | null | undefined;
+  port: { containerPort: number; hostIp: string; hostPort: number } | null;
+}): Omit<Step, "index">[] {
+  const steps: Omit<Step, "index">[] = [];
+  const { pidMember, netMember, port } = opts;
+  if (pidMember) {
+    steps.push({
+      kind: "probe-ps",
+      title: `ps in ${pidMember.podName}`,
+      command: opts.exec(pidMember.name, probeArgv({ probe: "ps", container: pidMember.name })),
+      change: `Changes nothing: shows every process of the shared pid namespace, ${opts.sandbox} as PID 1.`,
+      container: pidMember.name,
+      effect: { type: "observation" },
+    });
+  }
+  if (port && netMember) {
+    steps.push({
+      kind: "probe-fetch",
+      title: `Fetch :${port.containerPort} from inside the pod`,
+      command: opts.exec(netMember.name, probeArgv({ probe: "fetch", container: netMember.name, port: port.containerPort })),
+      change: `Changes nothing: the page answers on :${port.containerPort} of the pod's net namespace, published on ${port.hostIp}:${port.hostPort}.`,
+      container: netMember.name,
+      port: port.containerPort,
+      effect: { type: "observation" },
+    });
+  }
+  return steps;
+}
+
 /**
  * The steps of one pod (its plan, in creation order): a container step per planned
  * container, then `ps` in the first member that joined the sandbox's pid namespace, then
@@ -79,44 +156,42 @@ export function planSteps(plan: readonly PlannedContainer[]): Step[] {
     container: c.name,
     effect:
       c.kind === "sandbox"
-        ? { type: "sandbox", image: c.image, hostPort: c.port?.hostPort ?? null }
+        ? { type: "sandbox", runtime: "docker", image: c.image, hostPort: c.port?.hostPort ?? null }
         : c.kind === "init"
-          ? { type: "completed", image: c.image }
+          ? { type: "completed", runtime: "docker", image: c.image }
           : sandbox && joined(c).length > 0
-            ? { type: "joins", image: c.image, sandboxImage: sandbox.image, shares: joined(c) }
-            : { type: "sandbox", image: c.image, hostPort: null },
+            ? { type: "joins", runtime: "docker", image: c.image, sandboxImage: sandbox.image, shares: joined(c) }
+            : { type: "sandbox", runtime: "docker", image: c.image, hostPort: null },
   }));
   const pidMember = plan.find((c) => c.kind === "app" && c.pidMode?.startsWith("container:"));
-  if (pidMember && sandbox) {
-    steps.push({
-      kind: "probe-ps",
-      title: `ps in ${pidMember.podName}`,
-      command: command(["exec", pidMember.name, ...probeArgv({ probe: "ps", container: pidMember.name })]),
-      change: `Changes nothing: shows every process of the shared pid namespace, ${sandbox.podName} as PID 1.`,
-      container: pidMember.name,
-      effect: { type: "observation" },
-    });
-  }
-  if (sandbox?.port) {
-    const member = plan.find((c) => c.kind === "app" && c.networkMode?.startsWith("container:"));
-    if (member) {
-      steps.push({
-        kind: "probe-fetch",
-        title: `Fetch :${sandbox.port.containerPort} from inside the pod`,
-        command: command(["exec", member.name, ...probeArgv({ probe: "fetch", container: member.name, port: sandbox.port.containerPort })]),
-        change: `Changes nothing: the page answers on :${sandbox.port.containerPort} of the pod's net namespace, published on ${sandbox.port.hostIp}:${sandbox.port.hostPort}.`,
-        container: member.name,
-        port: sandbox.port.containerPort,
-        effect: { type: "observation" },
-      });
-    }
+  const netMember = plan.find((c) => c.kind === "app" && c.networkMode?.startsWith("container:"));
+  if (sandbox) {
+    steps.push(
+      ...probeSteps({
+        exec: (name, argv) => command(["exec", name, ...argv]),
+        sandbox: sandbox.podName,
+        pidMember: pidMember && { name: pidMember.name, podName: pidMember.podName },
+        netMember: netMember && { name: netMember.name, podName: netMember.podName },
+        port: sandbox.port,
+      }),
+    );
   }
   return steps.map((s, index) => ({ ...s, index }));
 }
 
 // ---------------------------------------------------------------------------------------
 
-const runningOf = (s: Snapshot, image: string) => s.containers.filter((c) => c.image === image && c.state === "running" && c.pid !== null);
+const runningOn = (s: Snapshot, runtime: ContainerRuntime) => s.containers.filter((c) => c.runtime === runtime && c.state === "running" && c.pid !== null);
+/**
+ * One image under the names runtimes give it: Podman reports an image loaded from Docker as
+ * `localhost/<name>`, containerd may report the registry's full name (`docker.io/library/…`).
+ */
+export function sameImage(a: string, b: string): boolean {
+  const bare = (ref: string) => ref.replace(/^(localhost|docker\.io)\//, "").replace(/^library\//, "");
+  return bare(a) === bare(b);
+}
+/** The sandbox of a pod: of the sandbox's image, or recognised as one by the model (per runtime, see Container.role). */
+const isSandbox = (c: Container, image: string) => sameImage(c.image, image) || c.role === "sandbox";
 const ownNs = (s: Snapshot, c: Container, t: NamespaceType) => c.namespaces[t] !== undefined && c.namespaces[t] !== s.host.namespaces[t];
 
 /**
@@ -131,20 +206,20 @@ export function effectSeen(effect: StepEffect, snapshot: Snapshot, before?: Snap
   switch (effect.type) {
     case "sandbox":
       return (
-        fresh(runningOf(snapshot, effect.image)).find(
-          (c) => ownNs(snapshot, c, "net") && (effect.hostPort === null || c.ports.some((p) => p.hostPort === effect.hostPort)),
+        fresh(runningOn(snapshot, effect.runtime)).find(
+          (c) => isSandbox(c, effect.image) && ownNs(snapshot, c, "net") && (effect.hostPort === null || c.ports.some((p) => p.hostPort === effect.hostPort)),
         ) ?? null
       );
     case "joins": {
-      const hubs = runningOf(snapshot, effect.sandboxImage);
+      const hubs = runningOn(snapshot, effect.runtime).filter((c) => isSandbox(c, effect.sandboxImage));
       return (
-        fresh(runningOf(snapshot, effect.image)).find((c) =>
+        fresh(runningOn(snapshot, effect.runtime).filter((c) => sameImage(c.image, effect.image))).find((c) =>
           hubs.some((h) => h.id !== c.id && effect.shares.every((t) => ownNs(snapshot, h, t) && c.namespaces[t] === h.namespaces[t])),
         ) ?? null
       );
     }
     case "completed":
-      return fresh(snapshot.containers.filter((c) => c.image === effect.image && c.state === "exited" && c.exitCode === 0))[0] ?? null;
+      return fresh(snapshot.containers.filter((c) => c.runtime === effect.runtime && sameImage(c.image, effect.image) && c.state === "exited" && c.exitCode === 0))[0] ?? null;
     case "observation":
       return null;
   }
@@ -183,7 +258,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): StepDiff {
 }
 
 /** The steps of a catalogue entry: those of each of its pods, one pod after the other, numbered throughout. */
-export function planEntrySteps(plans: readonly (readonly PlannedContainer[])[]): (Step & { pod: string })[] {
+export function planEntrySteps(plans: readonly (readonly PlannedContainer[])[]): EntryStep[] {
   return plans
     .flatMap((plan) => planSteps(plan).map((s) => ({ ...s, pod: plan[0]?.labels[LABEL_POD] ?? "" })))
     .map((s, index) => ({ ...s, index }));

@@ -11,14 +11,14 @@ import type { PodSpec } from "@/lib/model/pod-spec";
 export async function catalogueSpecs(
   id: CatalogueEntryId,
   resolve: (role: CatalogueImageRole) => Promise<ResolvedImageRef>,
-  opts: { suffix?: string; hostPort?: number } = {},
+  opts: { suffix?: string; hostPort?: number; uid?: string } = {},
 ): Promise<{ entry: CatalogueEntry; specs: PodSpec[] }> {
   const entry = catalogueEntry(id);
   const resolved = new Map<CatalogueImageRole, ResolvedImageRef>();
   for (const role of entry.roles) resolved.set(role, await resolve(role));
   const specs = entry.pods({
     suffix: opts.suffix ?? randomBytes(3).toString("hex"),
-    uid: randomUUID(),
+    uid: opts.uid ?? randomUUID(),
     hostPort: opts.hostPort,
     image: (role) => {
       const image = resolved.get(role);

@@ -4,6 +4,7 @@ import { InitFailedError, PodExistsError, PodSpecError } from "./pod-creator";
 import { PortInUseError } from "./pods";
 import type { RuntimeAdapter } from "./runtimes/runtime";
 import { PodLookupError, RuntimeUnavailableError } from "./runtimes/select";
+import { StepError } from "./steps";
 
 /** The names our error classes give themselves (this.name = "…": kept by a minifier, unlike a class's own name). */
 const ERROR_NAMES = new Map<abstract new (...args: never[]) => Error, string>([
@@ -14,6 +15,7 @@ const ERROR_NAMES = new Map<abstract new (...args: never[]) => Error, string>([
   [ImageError, "ImageError"],
   [RuntimeUnavailableError, "RuntimeUnavailableError"],
   [PodLookupError, "PodLookupError"],
+  [StepError, "StepError"],
 ]);
 
 /**
@@ -45,6 +47,7 @@ export function describePodError(err: unknown, runtime: Pick<RuntimeAdapter, "ki
   if (isA(err, ImageError)) return { status: 500, error: err.message, detail: err.hint };
   if (isA(err, RuntimeUnavailableError)) return { status: 503, error: err.message, detail: err.hint };
   if (isA(err, PodLookupError)) return describePodError(err.cause, err.runtime);
+  if (isA(err, StepError)) return { status: err.status, error: err.message, detail: err.status === 404 ? "GET /api/steps lists the steps." : "Start over, or run the steps in order." };
   const explained = runtime?.explain(err);
   if (explained && explained.reason !== "error") return { status: 503, error: explained.message, detail: explained.hint };
   console.error("pod operation failed:", err);

@@ -7,6 +7,7 @@ import type { CatalogueEntryId } from "@/lib/model/catalogue";
 import { PullsResponseSchema, type PullsResponse } from "@/lib/model/pull-progress";
 import type { OrphanResult, ProbeRequest, ProbeResult } from "@/lib/model/pod-probes";
 import type { ImageChoice, PodSpec } from "@/lib/model/pod-spec";
+import type { StepRun } from "@/lib/model/steps";
 import type { RuntimeKind, Snapshot } from "@/lib/model/types";
 import { TOKEN_HEADER } from "@/lib/security/request-checks";
 
@@ -75,5 +76,5 @@ export const fetchImageChoices = (url: string): Promise<{ images: ImageChoice[] 
 // Step by step (issue 13).
 
 /** POST /api/steps: run exactly one step of an entry's instance. */
-export const runStepRequest = (token: string, body: { entry: CatalogueEntryId; pod: string; step: number; hostPort?: number }) =>
-  postJson<{ containerId: string | null; output: string | null; exitCode: number | null }>(token, "/api/steps", { ...body, runtime: "docker" });
+export const runStepRequest = (token: string, body: { entry: CatalogueEntryId; runtime: RuntimeKind; pod: string; step: number; hostPort?: number }) =>
+  postJson<StepRun>(token, "/api/steps", body);

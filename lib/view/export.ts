@@ -392,3 +392,45 @@ export function downloadBlob(blob: Blob, fileName: string): void {
   // The download has started from the URL; give it a moment before it is released.
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** A picture of nothing yet (the graph before the first step drew anything): a box saying so. */
+export function emptyPicture(text: string, width = 900, height = 600): ViewPicture {
+  return {
+    markup:
+      `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}">` +
+      `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" font-family="${CAPTION_FONT}" font-size="28" fill="#64748b">${escapeXml(text)}</text></svg>`,
+    width,
+    height,
+    background: "#ffffff",
+  };
+}
+
+/**
+ * Two pictures side by side, each with its own caption line above it ("before step 2: …",
+ * "after step 2: …"), scaled to one height, and the usual caption (title, host, time) below:
+ * one standalone SVG document, ids shortened or masked.
+ */
+export function sideBySideSvg(
+  left: { picture: ViewPicture; label: string },
+  right: { picture: ViewPicture; label: string },
+  caption: Caption,
+  ids: IdDisplay,
+): { svg: string; width: number; height: number } {
+  const height = Math.max(left.picture.height, right.picture.height);
+  const scaled = [left, right].map((p) => ({ ...p, w: Math.round((p.picture.width * height) / p.picture.height) }));
+  const gap = Math.round(height / 30);
+  const width = scaled[0]!.w + gap + scaled[1]!.w;
+  const k = captionScale(width);
+  const at = (v: number) => Math.round(v * k);
+  const head = at(56);
+  const body: string[] = [];
+  let x = 0;
+  for (const p of scaled) {
+    body.push(`<rect x="${x}" y="${head}" width="${p.w}" height="${height}" fill="${escapeXml(p.picture.background)}" stroke="#cbd5e1" stroke-width="${at(2)}"/>`);
+    body.push(`<text x="${x + at(12)}" y="${at(38)}" font-family="${CAPTION_FONT}" font-size="${at(26)}" font-weight="700" fill="#0f172a">${escapeXml(p.label)}</text>`);
+    body.push(p.picture.markup.replace(/^<svg\b/, `<svg x="${x}" y="${head}" width="${p.w}" height="${height}"`));
+    x += p.w + gap;
+  }
+  const inner = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${head + height}">`, `<rect width="${width}" height="${head + height}" fill="#ffffff"/>`, ...body, `</svg>`].join("\n");
+  return standaloneSvg({ markup: inner, width, height: head + height, background: "#ffffff" }, caption, ids);
+}

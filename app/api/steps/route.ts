@@ -1,47 +1,42 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { CATALOGUE_ENTRY_IDS } from "@/lib/model/catalogue";
-import type { DockerRuntime } from "@/lib/server/runtimes/docker-runtime";
+import { RUNTIME_KINDS } from "@/lib/model/types";
 import { refuseUnlessSameOrigin } from "@/lib/server/guard";
 import { failureResponse, jsonError, readJsonBody } from "@/lib/server/http";
 import { describePodError } from "@/lib/server/pod-errors";
 import { podMaker, type PodMaker } from "@/lib/server/runtimes/select";
-import { entrySteps, runStep, StepError } from "@/lib/server/steps";
 
 export const dynamic = "force-dynamic";
 
 /** An instance of an entry run step by step: its pods are named `<pod>-<suffix>`. */
 const Suffix = z.string().regex(/^[0-9a-f]{6}$/, "pod is 6 hex digits (the instance's suffix)");
 const Entry = z.enum(CATALOGUE_ENTRY_IDS);
+const Runtime = z.enum(RUNTIME_KINDS);
 /** The host port of an entry that publishes one, instead of its own (8880 is shared by everyone on a training machine). */
-const HostPort = z.number().int().min(1024).max(65535);
+const HostPort = z.coerce.number().int().min(1024).max(65535);
 const StepRequest = z
-  .object({ entry: Entry, runtime: z.literal("docker").default("docker"), pod: Suffix, step: z.number().int().min(0).max(50), hostPort: HostPort.optional() })
+  .object({ entry: Entry, runtime: Runtime.default("docker"), pod: Suffix, step: z.number().int().min(0).max(50), hostPort: z.number().int().min(1024).max(65535).optional() })
   .strict();
+const StepsQuery = z.object({ entry: Entry, runtime: Runtime.default("docker"), pod: Suffix, hostPort: HostPort.optional() }).strict();
 
-function docker(): { runtime: PodMaker; client: DockerRuntime["docker"] } {
-  const runtime = podMaker("docker");
-  return { runtime, client: (runtime as unknown as DockerRuntime).docker };
-}
-
-/** GET /api/steps?entry=…&pod=<suffix>[&hostPort=…]: the steps of that instance (Docker only, for now). */
+/** GET /api/steps?entry=…&pod=<suffix>[&runtime=docker|cri|podman][&hostPort=…]: the steps of that instance on that runtime. */
 export async function GET(req: NextRequest) {
-  const entry = Entry.safeParse(req.nextUrl.searchParams.get("entry"));
-  const pod = Suffix.safeParse(req.nextUrl.searchParams.get("pod"));
-  const rawPort = req.nextUrl.searchParams.get("hostPort");
-  const port = rawPort === null ? { success: true as const, data: undefined } : HostPort.safeParse(Number(rawPort));
-  if (!entry.success || !pod.success || !port.success) return jsonError(400, "entry and pod are required", "entry: a catalogue entry id; pod: 6 hex digits; hostPort (optional): 1024–65535");
+  const query = StepsQuery.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  if (!query.success) {
+    return jsonError(400, "entry and pod are required", "entry: a catalogue entry id; pod: 6 hex digits; runtime (optional): docker, cri or podman; hostPort (optional): 1024–65535");
+  }
+  const { entry, runtime: kind, pod, hostPort } = query.data;
   let runtime: PodMaker | null = null;
   try {
-    const d = docker();
-    runtime = d.runtime;
-    return NextResponse.json({ entry: entry.data, pod: pod.data, runtime: "docker", steps: await entrySteps(d.client, entry.data, pod.data, port.data) });
+    runtime = podMaker(kind);
+    return NextResponse.json({ entry, pod, runtime: kind, steps: await runtime.pods.entrySteps(entry, { suffix: pod, hostPort }) });
   } catch (err) {
     return failureResponse(describePodError(err, runtime));
   }
 }
 
-/** POST /api/steps {"entry":"ghost-behind-nginx","runtime":"docker","pod":"1a2b3c","step":0}: run exactly that one step. */
+/** POST /api/steps {"entry":"ghost-behind-nginx","runtime":"cri","pod":"1a2b3c","step":0}: run exactly that one step. */
 export async function POST(req: Request) {
   const refused = refuseUnlessSameOrigin(req);
   if (refused) return refused;
@@ -49,11 +44,9 @@ export async function POST(req: Request) {
   if (body instanceof NextResponse) return body;
   let runtime: PodMaker | null = null;
   try {
-    const d = docker();
-    runtime = d.runtime;
-    return NextResponse.json(await runStep(d.client, body.entry, body.pod, body.step, body.hostPort));
+    runtime = podMaker(body.runtime);
+    return NextResponse.json(await runtime.pods.runStep(body.entry, { suffix: body.pod, hostPort: body.hostPort }, body.step));
   } catch (err) {
-    if (err instanceof StepError) return jsonError(err.status, err.message);
     return failureResponse(describePodError(err, runtime));
   }
 }

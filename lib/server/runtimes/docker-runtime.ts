@@ -11,6 +11,7 @@ import { imageChoices } from "../images";
 import { InspectCache } from "../inspect-cache";
 import { createCatalogueEntry, createPods } from "../pod-creator";
 import { deletePod, listPodContainers } from "../pods";
+import { dockerEntrySteps, dockerRunStep } from "../steps";
 import type { CreatedSpecPod, ExecResult, PodOperations, RuntimeAdapter, RuntimeChange } from "./runtime";
 
 /** `since` of the very first events request: 1970-01-01T00:00:01Z, i.e. everything the engine still buffers. */
@@ -45,6 +46,8 @@ export class DockerRuntime implements RuntimeAdapter {
       deletePod: (pod: string) => deletePod(docker, pod),
       exec: (containerId: string, argv: string[], opts: { timeoutMs: number; maxBytes: number }): Promise<ExecResult> =>
         docker.exec(containerId, argv, opts),
+      entrySteps: (id, instance) => dockerEntrySteps(docker, id, instance),
+      runStep: (id, instance, index) => dockerRunStep(docker, id, instance, index),
     };
   }
 

@@ -4,6 +4,7 @@ import type { ContainerEvent } from "@/lib/model/engine-events";
 import type { JoinModes } from "@/lib/model/event-history";
 import type { PlannedKind } from "@/lib/model/pod-plan";
 import type { ImageChoice, PodSpec } from "@/lib/model/pod-spec";
+import type { EntryStep, StepRun } from "@/lib/model/steps";
 import type { ContainerFacts, RuntimeFailure, RuntimeKind, RuntimeStatus } from "@/lib/model/types";
 
 /**
@@ -97,6 +98,25 @@ export interface PodOperations {
   deletePod(pod: string): Promise<string[]>;
   /** Run a fixed argv in a running container, output and time bounded. */
   exec(containerId: string, argv: string[], opts: { timeoutMs: number; maxBytes: number }): Promise<ExecResult>;
+  /**
+   * Step by step: the steps of one instance of a catalogue entry, cut from this runtime's own
+   * plan (lib/model/steps.ts for Docker, runtime-steps.ts for the CRI and Podman). The same
+   * instance always plans the same (its pod uid derives from the suffix).
+   */
+  entrySteps(id: CatalogueEntryId, instance: StepInstance): Promise<EntryStep[]>;
+  /**
+   * Run exactly step `index` of that instance: create and start its one container (or
+   * sandbox) as the whole pod would be made, or run its probe. Throws StepError (404: no such
+   * step; 409: already run, or a step before it is missing).
+   */
+  runStep(id: CatalogueEntryId, instance: StepInstance, index: number): Promise<StepRun>;
+}
+
+/** One instance of a catalogue entry built step by step: its pods are named `<pod>-<suffix>`. */
+export interface StepInstance {
+  suffix: string;
+  /** The host port of an entry that publishes one, instead of its own. */
+  hostPort?: number;
 }
 
 /** What `exec` returns. */

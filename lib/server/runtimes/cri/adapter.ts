@@ -19,11 +19,14 @@ import {
   verboseInfo,
 } from "@/lib/model/cri-facts";
 import { criSpecIssues, planCriPod, type CgroupDriver, type CriPodPlan } from "@/lib/model/cri-plan";
+import { numberEntrySteps, planCriSteps } from "@/lib/model/runtime-steps";
+import { stepUid, type EntryStep, type StepRun } from "@/lib/model/steps";
 import { imageIssues, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
 import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, LABEL_RUN, type ContainerFacts, type ContainerRuntime, type ImageSource, type RuntimeStatus } from "@/lib/model/types";
 import { InitFailedError, PodExistsError, PodSpecError } from "@/lib/server/pod-creator";
 import { PortInUseError } from "@/lib/server/pods";
-import type { CreatedContainer, CreatedSpecPod, ExecResult, PodOperations, RuntimeAdapter, RuntimeChange } from "../runtime";
+import { pickStep, refuseIfMade, runProbeStep, StepError } from "@/lib/server/steps";
+import type { CreatedContainer, CreatedSpecPod, ExecResult, PodOperations, RuntimeAdapter, RuntimeChange, StepInstance } from "../runtime";
 import { CriClient, socketPathOf } from "./client";
 import { removePodCgroup } from "./pod-cgroups";
 import { criImageChoices, ensureCriStandIn, ensureSandboxImage, normaliseRef, resolveCriImage } from "./images";
@@ -322,14 +325,7 @@ class CriPods implements PodOperations {
 
       const config = await this.runtimeConfig();
       const sandboxSource = await ensureSandboxImage(this.client, config.sandboxImage);
-      // Every image used must be in the runtime's store: stand-ins are imported from Docker.
-      const refs = new Set(specs.flatMap((s) => [...s.initContainers, ...s.containers].map((c) => c.image)));
-      for (const ref of refs) {
-        if (await this.client.imageStatus(ref)) continue;
-        const choice = choices.find((c) => normaliseRef(c.ref) === normaliseRef(ref));
-        if (choice?.source === "stand-in" && choice.role) await ensureCriStandIn(this.client, choice.role as "pause" | "nginx" | "ghost" | "busybox");
-        else throw new PodSpecError([{ path: "image", message: `${ref} is not in the runtime's image store` }]);
-      }
+      await this.ensureImages(specs.flatMap((s) => [...s.initContainers, ...s.containers].map((c) => c.image)), choices);
       const sourceOf = (ref: string): ImageSource => choices.find((c) => normaliseRef(c.ref) === normaliseRef(ref))?.source ?? "other";
       const run = runId();
       const extraLabels: Record<string, string> = run ? { [LABEL_RUN]: run } : {};
@@ -346,6 +342,88 @@ class CriPods implements PodOperations {
         }
       }
       return created;
+    });
+  }
+
+  /** Every image used must be in the runtime's store: stand-ins are imported from Docker. */
+  private async ensureImages(refs: readonly string[], choices: readonly ImageChoice[]): Promise<void> {
+    for (const ref of new Set(refs)) {
+      if (await this.client.imageStatus(ref)) continue;
+      const choice = choices.find((c) => normaliseRef(c.ref) === normaliseRef(ref));
+      if (choice?.source === "stand-in" && choice.role) await ensureCriStandIn(this.client, choice.role as "pause" | "nginx" | "ghost" | "busybox");
+      else throw new PodSpecError([{ path: "image", message: `${ref} is not in the runtime's image store` }]);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Step by step: the same plan as createPods (the uid derived from the suffix), one call at a time.
+  // -------------------------------------------------------------------------------------
+
+  private async stepPlans(id: CatalogueEntryId, { suffix, hostPort }: StepInstance) {
+    const { entry, specs } = await catalogueSpecs(
+      id,
+      (role) => (role === "pause" ? ensureCriStandIn(this.client, "pause") : resolveCriImage(this.client, role)),
+      { suffix, hostPort, uid: stepUid(suffix) },
+    );
+    const issues = specs.flatMap((s) => criSpecIssues(s));
+    if (issues.length > 0) throw new PodSpecError(issues);
+    const choices = await this.imageChoices();
+    const config = await this.runtimeConfig();
+    const sandboxSource = await ensureSandboxImage(this.client, config.sandboxImage);
+    const sourceOf = (ref: string): ImageSource => choices.find((c) => normaliseRef(c.ref) === normaliseRef(ref))?.source ?? "other";
+    const run = runId();
+    const extraLabels: Record<string, string> = run ? { [LABEL_RUN]: run } : {};
+    const plans = specs.map((spec) =>
+      planCriPod(spec, { sample: entry.id, sourceOf, extraLabels, uid: stepUid(suffix), cgroupDriver: config.cgroupDriver, sandboxImageSource: sandboxSource }),
+    );
+    const runtime = await this.rt.runtime();
+    const steps = numberEntrySteps(plans.map((p) => ({ pod: p.pod, steps: planCriSteps(p, { runtime, sandboxImage: config.sandboxImage }) })));
+    return { plans, steps, choices };
+  }
+
+  async entrySteps(id: CatalogueEntryId, instance: StepInstance): Promise<EntryStep[]> {
+    return (await this.stepPlans(id, instance)).steps;
+  }
+
+  /** The sandbox step: RunPodSandbox. A container step: CreateContainer into the pod's ready sandbox, StartContainer (an init container waited for). */
+  runStep(id: CatalogueEntryId, instance: StepInstance, index: number): Promise<StepRun> {
+    return this.serialised(async () => {
+      const { plans, steps, choices } = await this.stepPlans(id, instance);
+      const step = pickStep(id, steps, index);
+      const existing = await this.podContainers(step.pod);
+      if (step.kind !== "container") return runProbeStep(step, existing, (cid, argv, opts) => this.exec(cid, argv, opts));
+      refuseIfMade(step, existing);
+      const plan = plans.find((p) => p.pod === step.pod)!;
+      if (step.container === sandboxName(plan.pod)) {
+        if (existing.some((c) => c.pod?.isSandbox)) throw new StepError(409, `${plan.pod} has a sandbox already: this step has been run`);
+        const hostPort = plan.sandbox.port_mappings[0]?.host_port;
+        if (hostPort && ((await this.mappedHostPorts()).has(hostPort) || (await portTaken(hostPort)))) throw new PortInUseError(hostPort);
+        try {
+          const podId = await this.client.runPodSandbox(plan.sandbox);
+          return { step, containerId: podId, output: null, exitCode: null };
+        } catch (err) {
+          await this.deletePod(plan.pod).catch(() => undefined);
+          throw err;
+        }
+      }
+      const sandbox = existing.find((c) => c.pod?.isSandbox && c.state === "running");
+      if (!sandbox) throw new StepError(409, `${plan.pod} has no ready sandbox: run the steps before this one first`);
+      const c = plan.containers.find((x) => x.name === step.container)!;
+      await this.ensureImages([c.config.image.image], choices);
+      const cid = await this.client.createContainer(sandbox.id, c.config, plan.sandbox);
+      try {
+        await this.client.startContainer(cid);
+        if (c.kind === "init") {
+          const code = await this.waitExited(cid);
+          if (code !== 0) throw new InitFailedError(c.name, code);
+        }
+      } catch (err) {
+        // This step made it: it goes.
+        await this.client.stopContainer(cid, 2).catch(() => undefined);
+        await this.client.removeContainer(cid).catch(() => undefined);
+        throw err;
+      }
+      return { step, containerId: cid, output: null, exitCode: c.kind === "init" ? 0 : null };
     });
   }
 

@@ -4,6 +4,8 @@ import { podmanHostSetting, runId } from "../../config";
 import type { CatalogueEntryId } from "@/lib/model/catalogue";
 import { imageIssues, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
 import { planPodmanPod, podmanCatalogueSpec, podmanSpecIssues, type PodmanPlan } from "@/lib/model/podman-plan";
+import { numberEntrySteps, planPodmanSteps, stepBody } from "@/lib/model/runtime-steps";
+import { stepUid, type EntryStep, type StepRun } from "@/lib/model/steps";
 import {
   explainPodmanError,
   podmanContainerFacts,
@@ -22,7 +24,8 @@ import { ensureChoicesPresent, imageChoices as dockerImageChoices } from "@/lib/
 import { InitFailedError, PodExistsError, PodSpecError } from "@/lib/server/pod-creator";
 import { isPortInUse } from "@/lib/server/engine-errors";
 import { PortInUseError } from "@/lib/server/pods";
-import type { CreatedContainer, CreatedSpecPod, ExecResult, PodOperations, RuntimeAdapter, RuntimeChange } from "../runtime";
+import { pickStep, refuseIfMade, runProbeStep, StepError } from "@/lib/server/steps";
+import type { CreatedContainer, CreatedSpecPod, ExecResult, PodOperations, RuntimeAdapter, RuntimeChange, StepInstance } from "../runtime";
 import { LibpodClient, LibpodHttpError, podmanSocketPath, TIMEOUTS } from "./client";
 import { removePodCgroups } from "./cgroups";
 import { ensureInPodman, podmanImageChoices, resolvePodmanImage } from "./images";
@@ -78,6 +81,8 @@ export class PodmanRuntime implements RuntimeAdapter {
       podContainers: (pod) => this.podContainers(pod),
       deletePod: (pod) => this.deletePod(pod),
       exec: (id, argv, o) => this.exec(id, argv, o),
+      entrySteps: (id, instance) => this.entrySteps(docker, id, instance),
+      runStep: (id, instance, index) => this.runStep(docker, id, instance, index),
     };
   }
 
@@ -207,6 +212,82 @@ export class PodmanRuntime implements RuntimeAdapter {
         }
       }
       return created;
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Step by step: the same plan as createPods, one call at a time
+  // -------------------------------------------------------------------------------------
+
+  private async stepPlans(docker: DockerClient | null, id: CatalogueEntryId, { suffix, hostPort }: StepInstance) {
+    const infra = await this.infraImage();
+    const { entry, specs: raw } = await catalogueSpecs(
+      id,
+      async (role) => (role === "pause" ? { ref: infra, source: "real" } : resolvePodmanImage(this.client, docker, role)),
+      { suffix, hostPort, uid: stepUid(suffix) },
+    );
+    const specs = raw.map(podmanCatalogueSpec);
+    const issues = specs.flatMap((s) => podmanSpecIssues(s));
+    if (issues.length > 0) throw new PodSpecError(issues);
+    const choices = await this.imageChoices(docker);
+    const sourceOf = (ref: string): ImageSource => choices.find((i) => i.ref === ref)?.source ?? "other";
+    const run = runId();
+    const extraLabels: Record<string, string> = run ? { [LABEL_RUN]: run } : {};
+    const plans = specs.map((spec) => planPodmanPod(spec, { sample: entry.id, sourceOf, extraLabels }));
+    const steps = numberEntrySteps(plans.map((p) => ({ pod: p.pod, steps: planPodmanSteps(p, { infraImage: infra }) })));
+    return { plans, steps, infra };
+  }
+
+  async entrySteps(docker: DockerClient | null, id: CatalogueEntryId, instance: StepInstance): Promise<EntryStep[]> {
+    return (await this.stepPlans(docker, id, instance)).steps;
+  }
+
+  /**
+   * The sandbox step: the pod's volumes, POST /pods/create and /pods/<name>/start (its infra
+   * container alone). A member: POST /containers/create into the pod, then /start; an init
+   * container as a plain member, waited for until it exited 0.
+   */
+  async runStep(docker: DockerClient | null, id: CatalogueEntryId, instance: StepInstance, index: number): Promise<StepRun> {
+    return this.serialised(async () => {
+      const { plans, steps, infra } = await this.stepPlans(docker, id, instance);
+      const step = pickStep(id, steps, index);
+      const existing = await this.podContainers(step.pod);
+      if (step.kind !== "container") return runProbeStep(step, existing, (cid, argv, opts) => this.exec(cid, argv, opts));
+      refuseIfMade(step, existing);
+      const plan = plans.find((p) => p.pod === step.pod)!;
+      if (step.container === plan.create.infra_name) {
+        if (await this.podExists(plan.pod)) throw new StepError(409, `${plan.pod} exists already: this step has been run`);
+        const image = plan.create.infra_image;
+        if (image && docker) await ensureChoicesPresent(docker, [image], await dockerImageChoices(docker));
+        if (image && image !== infra) await ensureInPodman(this.client, image);
+        try {
+          for (const v of plan.volumes) await this.client.post("/volumes/create", v);
+          const pod = (await this.client.post("/pods/create", plan.create)) as { Id: string };
+          await this.client.post(`/pods/${encodeURIComponent(plan.pod)}/start`, null, { timeoutMs: TIMEOUTS.start });
+          const inspect = (await this.client.get(`/pods/${encodeURIComponent(plan.pod)}/json`)) as { InfraContainerID?: string };
+          return { step, containerId: inspect.InfraContainerID ?? pod.Id, output: null, exitCode: null };
+        } catch (err) {
+          await this.deletePod(plan.pod).catch(() => undefined);
+          if (plan.create.portmappings?.[0] && isPortInUse(err)) throw new PortInUseError(plan.create.portmappings[0].host_port);
+          throw err;
+        }
+      }
+      if (!existing.some((c) => c.pod?.isSandbox && c.state === "running")) throw new StepError(409, `${plan.pod} is not running: run the steps before this one first`);
+      const c = plan.containers.find((x) => x.body.name === step.container)!;
+      if (docker) await ensureChoicesPresent(docker, [c.body.image], await dockerImageChoices(docker));
+      await ensureInPodman(this.client, c.body.image);
+      const { Id } = (await this.client.post("/containers/create", stepBody(c.body))) as { Id: string };
+      try {
+        await this.client.post(`/containers/${Id}/start`, null, { timeoutMs: TIMEOUTS.start });
+        if (c.kind === "init") {
+          const code = Number(await this.client.post(`/containers/${Id}/wait`, null, { query: { condition: "exited" }, timeoutMs: TIMEOUTS.start }));
+          if (code !== 0) throw new InitFailedError(c.podName, code);
+        }
+      } catch (err) {
+        await this.client.call("DELETE", `/containers/${Id}`, { query: { force: true, t: 2 }, timeoutMs: TIMEOUTS.remove }).catch(() => undefined);
+        throw err;
+      }
+      return { step, containerId: Id, output: null, exitCode: c.kind === "init" ? 0 : null };
     });
   }
 
