@@ -82,9 +82,21 @@ wait_for_url() {
 . "$(dirname "${BASH_SOURCE[0]}")/runtimes/podman.sh"
 
 # The runtimes beside Docker, each used as it is when it answers, else started:
+# /run/netns as Podman makes it before its first pod (a bind mount of itself, shared), made
+# before any runtime mounts a network namespace there. When Podman made it later, while a CRI
+# sandbox's netns was mounted under it, that netns could no longer be removed ("unlinkat
+# /run/netns/cni-…: device or resource busy"), nor new CRI sandboxes made. Seen here.
+share_netns_dir() {
+  mountpoint -q /run/netns 2>/dev/null && return 0
+  as_root mkdir -p /run/netns
+  as_root mount --bind /run/netns /run/netns && as_root mount --make-shared /run/netns \
+    || say "could not make /run/netns a shared mount: a CRI pod and a Podman pod made together may not be removable"
+}
+
 # containerd with its CRI plugin, Podman's API service. A runtime that cannot be had is
 # said, never fatal: the dashboard reports each runtime's state on its own.
 ensure_runtimes() {
+  share_netns_dir
   ensure_containerd || say "continuing without containerd's CRI: the dashboard will say why"
   ensure_podman || say "continuing without Podman: the dashboard will say why"
 }
