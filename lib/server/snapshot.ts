@@ -12,6 +12,9 @@ import { privilegeWarnings } from "@/lib/model/container-privileges";
 import { getRuntimeRegistry } from "./runtimes/registry";
 import type { RuntimeAdapter } from "./runtimes/runtime";
 import { processSingleton } from "./singleton";
+import { namespaceTargets } from "@/lib/model/net-namespace";
+import { readNetworkNamespaces } from "./proc-net";
+import { getHostnameCache, type HostnameCache } from "./uts-hostname";
 
 export interface SnapshotSources {
   /** Every runtime to ask (lib/server/runtimes/registry.ts); Docker first. */
@@ -22,6 +25,8 @@ export interface SnapshotSources {
   podLogRoot?: string;
   /** Reads /proc on two threads (see proc-scan.ts). */
   scanner: ParallelProcScanner;
+  /** The hostnames of uts namespaces, cached by inode (uts-hostname.ts); none: not read. */
+  hostnames?: HostnameCache;
 }
 
 /**
@@ -64,6 +69,8 @@ export interface SnapshotTiming {
   scanThreads: 1 | 2;
   /** Reading the cgroups drawn, and building the snapshot. */
   build: number;
+  /** Reading the network namespaces of the containers (/proc/PID/net, fds, sysfs) and their uts hostnames. */
+  net: number;
 }
 
 export interface TimedSnapshot {
@@ -91,7 +98,20 @@ export async function readSnapshot(sources: SnapshotSources): Promise<TimedSnaps
   const snapshot = buildSnapshot({ takenAt, host, engine, runtimes, containers, scan, readCgroup, podNames: readKubeletPodNames(sources.podLogRoot) });
   // In a container: each privilege it lacks, with the run option that grants it, first.
   snapshot.warnings.unshift(...privilegeWarnings({ ...me.privileges, runtimes }));
-  return { snapshot, timing: { engine: engineMs, scan: scanMs, scanThreads, build: performance.now() - t1 } };
+  const t2 = performance.now();
+  // The namespaces of the containers drawn (never the host's): each read once, through one process in it.
+  const containerOfPid = new Map(snapshot.processes.map((p) => [p.pid, p.containerId]));
+  const members = scan.processes.map((p) => ({ pid: p.pid, namespaces: p.namespaces, inContainer: (containerOfPid.get(p.pid) ?? null) !== null }));
+  const utsTargets = namespaceTargets("uts", snapshot.containers, [], host.namespaces.uts);
+  const hostnames = sources.hostnames?.hostnames(utsTargets) ?? Promise.resolve([]);
+  snapshot.networks = readNetworkNamespaces({
+    procRoot: sources.procRoot,
+    hostPid: host.namespacesFrom,
+    targets: namespaceTargets("net", snapshot.containers, members, host.namespaces.net),
+    containerOf: (pid) => containerOfPid.get(pid) ?? null,
+  });
+  snapshot.hostnames = await hostnames;
+  return { snapshot, timing: { engine: engineMs, scan: scanMs, scanThreads, build: t2 - t1, net: performance.now() - t2 } };
 }
 
 /** The Server-Timing header of a snapshot: its parts, and whether it was served again (see SNAPSHOT_REUSE_MS). */
@@ -100,6 +120,7 @@ export function serverTiming({ timing, reused }: TakenSnapshot): string {
     `engine;dur=${timing.engine.toFixed(1)}`,
     `scan;dur=${timing.scan.toFixed(1)};desc="/proc, ${timing.scanThreads} thread${timing.scanThreads === 1 ? "" : "s"}"`,
     `build;dur=${timing.build.toFixed(1)};desc="cgroups and model"`,
+    `net;dur=${timing.net.toFixed(1)};desc="network and uts namespaces"`,
   ];
   return reused ? ["reused", ...parts].join(", ") : parts.join(", ");
 }
@@ -154,7 +175,7 @@ export async function takeSnapshot(): Promise<TakenSnapshot> {
   if (fresh && hub.allFollowing) return { ...(await latest.snapshot), reused: true };
   const snapshot = s.running.then(() => {
     entry.startedAt = Date.now(); // the scan starts now (the callback runs after `entry` exists)
-    return readSnapshot({ runtimes: registry.list(), procRoot: "/proc", cgroupRoot: "/sys/fs/cgroup", scanner: s.scanner });
+    return readSnapshot({ runtimes: registry.list(), procRoot: "/proc", cgroupRoot: "/sys/fs/cgroup", scanner: s.scanner, hostnames: getHostnameCache() });
   });
   const entry = { generation, startedAt: Date.now(), snapshot };
   s.latest = entry;

@@ -1,0 +1,113 @@
+import "server-only";
+
+/**
+ * Reads network namespaces from procfs: each one once, through one process in it
+ * (/proc/PID/net/* shows the namespace of PID, whoever reads it), plus the fd links of the
+ * processes in it (who holds which socket), plus the sysfs the runtime mounted in it
+ * (/proc/PID/root/sys/class/net: ifindex, iflink, MAC, operstate), and the host's interfaces
+ * (for the host end of a veth). procRoot is a parameter so tests read fake trees
+ * (test/fixtures/net-*). Synchronous reads, as procfs.ts (see DESIGN.md).
+ *
+ * lib/model/net-namespace.ts turns what is read here into the snapshot's records.
+ */
+import { buildNetworkNamespace, NET_FILES, type HostInterface, type NamespaceTarget, type NetNamespaceFiles, type SysfsInterface } from "@/lib/model/net-namespace";
+import type { NetworkNamespace } from "@/lib/model/types";
+import { fs, joinPath } from "./host-fs";
+
+function readText(path: string): string | null {
+  try {
+    return fs.readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+function readInt(path: string): number | null {
+  const t = readText(path);
+  if (t === null) return null;
+  const n = Number(t.trim());
+  return Number.isInteger(n) ? n : null;
+}
+
+function listDir(path: string): string[] | null {
+  try {
+    return fs.readdirSync(path).sort();
+  } catch {
+    return null;
+  }
+}
+
+/** One sysfs interface directory: ifindex, iflink, address, operstate. */
+function readSysfsInterface(dir: string): SysfsInterface {
+  return {
+    ifindex: readInt(joinPath(dir, "ifindex")),
+    iflink: readInt(joinPath(dir, "iflink")),
+    address: readText(joinPath(dir, "address"))?.trim() ?? null,
+    operstate: readText(joinPath(dir, "operstate"))?.trim() ?? null,
+  };
+}
+
+/**
+ * The host's interfaces, from the sysfs of the host's mount namespace as seen through the
+ * host's PID (1, or 2: HostFacts.namespacesFrom): `${procRoot}/1/root/sys/class/net`. On the
+ * host that is /sys/class/net; in a container with the host's PID namespace it is still the
+ * host's. `master` is the bridge (readlink …/master → …/docker0).
+ */
+export function readHostInterfaces(procRoot: string, hostPid: number): HostInterface[] {
+  const base = joinPath(procRoot, String(hostPid), "root", "sys", "class", "net");
+  const out: HostInterface[] = [];
+  for (const name of listDir(base) ?? []) {
+    const dir = joinPath(base, name);
+    const ifindex = readInt(joinPath(dir, "ifindex"));
+    const iflink = readInt(joinPath(dir, "iflink"));
+    if (ifindex === null || iflink === null) continue;
+    let master: string | null = null;
+    try {
+      master = fs.readlinkSync(joinPath(dir, "master"), "utf8").split("/").pop() || null;
+    } catch {
+      // not enslaved to a bridge
+    }
+    out.push({ name, ifindex, iflink, master });
+  }
+  return out;
+}
+
+/** The fd links of one process (those that cannot be read are left out: it exited, or a fd closed meanwhile). */
+function readFdLinks(procRoot: string, pid: number): string[] {
+  const dir = joinPath(procRoot, String(pid), "fd");
+  const targets: string[] = [];
+  for (const fd of listDir(dir) ?? []) {
+    try {
+      targets.push(fs.readlinkSync(joinPath(dir, fd), "utf8"));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return targets;
+}
+
+/** Everything read of one namespace, raw. */
+export function readNetNamespaceFiles(procRoot: string, target: NamespaceTarget): NetNamespaceFiles {
+  const pidDir = joinPath(procRoot, String(target.readThrough));
+  const files: NetNamespaceFiles["files"] = {};
+  for (const name of NET_FILES) files[name] = readText(joinPath(pidDir, "net", name));
+  const sysPath = joinPath(pidDir, "root", "sys", "class", "net");
+  const names = listDir(sysPath);
+  const sysfs =
+    names === null
+      ? null
+      : { path: `/proc/${target.readThrough}/root/sys/class/net`, interfaces: Object.fromEntries(names.map((n) => [n, readSysfsInterface(joinPath(sysPath, n))])) };
+  return { inode: target.inode, readThrough: target.readThrough, files, sysfs, fds: target.pids.map((pid) => ({ pid, targets: readFdLinks(procRoot, pid) })) };
+}
+
+/** Read and build every namespace given; the host's interfaces are read once for all of them. */
+export function readNetworkNamespaces(opts: {
+  procRoot: string;
+  hostPid: number;
+  targets: readonly NamespaceTarget[];
+  containerOf: (pid: number) => string | null;
+}): NetworkNamespace[] {
+  if (opts.targets.length === 0) return [];
+  const host = readHostInterfaces(opts.procRoot, opts.hostPid);
+  return opts.targets.map((t) => buildNetworkNamespace(readNetNamespaceFiles(opts.procRoot, t), host, opts.containerOf));
+}
