@@ -64,7 +64,11 @@ function record(name: string, pid: number) {
     fs.mkdirSync(dir, { recursive: true });
     for (const fd of fs.readdirSync(`/proc/${member}/fd`)) {
       try {
-        fs.symlinkSync(fs.readlinkSync(`/proc/${member}/fd/${fd}`), path.join(dir, fd));
+        const target = fs.readlinkSync(`/proc/${member}/fd/${fd}`);
+        // Files (/dev/null, …) are left out: a symlink to a real path in the repository makes the
+        // bundler follow it out of the project. socket:[…], pipe:[…], anon_inode:… dangle harmlessly.
+        if (target.startsWith("/")) continue;
+        fs.symlinkSync(target, path.join(dir, fd));
       } catch {
         // closed meanwhile
       }
