@@ -360,9 +360,9 @@ function HubNetwork({ container, network, host, r }: { container: Container; net
   }
   const { lineHeight } = LAYOUT_SIZES;
   return lines.reverse().map((line, i) => (
-    <text key={line.key} data-testid={line.testId} y={-r - 18 - i * (lineHeight + 2)} textAnchor="middle" className={`${OUTLINE} ${line.className}`}>
+    <text key={line.key} data-testid={`${line.testId}-line`} y={-r - 18 - i * (lineHeight + 2)} textAnchor="middle" className={`${OUTLINE} ${line.className}`}>
       <title>{line.source}</title>
-      {truncateEnd(line.text, 34)}
+      <tspan data-testid={line.testId}>{truncateEnd(line.text, 34)}</tspan>
     </text>
   ));
 }
@@ -417,9 +417,9 @@ function ContainerBody({ container, node, selected, network }: { container: Cont
         {truncateEnd(imageShortName(container.image), 8)}
       </text>
       {lines.map((line, i) => (
-        <text key={line.key} data-testid={line.testId} y={firstY + i * lineHeight} textAnchor="middle" className={HALO}>
+        <text key={line.key} data-testid={line.testId && `${line.testId}-line`} y={firstY + i * lineHeight} textAnchor="middle" className={HALO}>
           {line.title && <title>{line.title}</title>}
-          {line.content}
+          <tspan data-testid={line.testId}>{line.content}</tspan>
         </text>
       ))}
     </>

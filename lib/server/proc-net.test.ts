@@ -1,5 +1,8 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readHostInterfaces, readNetworkNamespaces } from "./proc-net";
+import { NET_FILES_MAX_AGE_MS, NetReadCache, readHostInterfaces, readNetworkNamespaces } from "./proc-net";
 
 /** Fake /proc trees recorded from this project's machine by scripts/record-net-fixtures.ts (see test/fixtures/README.md). */
 const root = (name: string) => new URL(`../../test/fixtures/net-${name}/proc`, import.meta.url).pathname;
@@ -83,5 +86,40 @@ describe("readNetworkNamespaces", () => {
     const [ns] = readNetworkNamespaces({ procRoot: root("lo-only"), hostPid: 2, targets: [{ inode: 1, readThrough: 31337, pids: [31337] }], containerOf: () => null });
     expect(ns!.interfaces).toEqual([]);
     expect(ns!.problems).toEqual(expect.arrayContaining(["/proc/31337/net/dev could not be read", "/proc/31337/net/tcp could not be read"]));
+  });
+});
+
+describe("NetReadCache", () => {
+  it("reuses a namespace's files while its processes hold the same sockets, for NET_FILES_MAX_AGE_MS at most", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "net-cache-"));
+    try {
+      fs.cpSync(root("docker-demo"), dir, { recursive: true, verbatimSymlinks: true });
+      let now = 1_000;
+      const cache = new NetReadCache(() => now);
+      const read = () =>
+        readNetworkNamespaces({ procRoot: dir, hostPid: 2, targets: [{ inode: 4026532184, readThrough: 4908, pids: [4908, 4980, 5029] }], containerOf: () => null, cache })[0]!;
+      expect(read().listeners.map((l) => l.port)).toEqual([80, 2368]);
+      // ghost's socket stops listening, its fd stays: the same sockets, the files are not read again…
+      const tcp6 = path.join(dir, "4908", "net", "tcp6");
+      fs.writeFileSync(tcp6, fs.readFileSync(tcp6, "utf8").replace(/\n.*:0940 .*\n/, "\n"));
+      expect(read().listeners.map((l) => l.port)).toEqual([80, 2368]);
+      // …until they are older than NET_FILES_MAX_AGE_MS,
+      now += NET_FILES_MAX_AGE_MS;
+      expect(read().listeners.map((l) => l.port)).toEqual([80]);
+      // or a process holds another socket.
+      fs.writeFileSync(tcp6, fs.readFileSync(path.join(root("docker-demo"), "4908", "net", "tcp6"), "utf8"));
+      fs.symlinkSync("socket:[424242]", path.join(dir, "5029", "fd", "9"));
+      expect(read().listeners.map((l) => l.port)).toEqual([80, 2368]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads each host interface once, and forgets those no longer listed", () => {
+    const cache = new NetReadCache();
+    readHostInterfaces(root("docker-demo"), 2, cache);
+    expect(cache.host.get("vethadc935e")).toEqual({ name: "vethadc935e", ifindex: 145, iflink: 144, master: "docker0" });
+    readHostInterfaces(root("lo-only"), 2, cache); // another host: its interfaces
+    expect(cache.host.has("vethadc935e")).toBe(false);
   });
 });

@@ -53,10 +53,17 @@ function readSysfsInterface(dir: string): SysfsInterface {
  * host that is /sys/class/net; in a container with the host's PID namespace it is still the
  * host's. `master` is the bridge (readlink …/master → …/docker0).
  */
-export function readHostInterfaces(procRoot: string, hostPid: number): HostInterface[] {
+export function readHostInterfaces(procRoot: string, hostPid: number, cache?: NetReadCache): HostInterface[] {
   const base = joinPath(procRoot, String(hostPid), "root", "sys", "class", "net");
   const out: HostInterface[] = [];
-  for (const name of listDir(base) ?? []) {
+  const names = listDir(base) ?? [];
+  cache?.keepHost(names);
+  for (const name of names) {
+    const known = cache?.host.get(name);
+    if (known) {
+      out.push(known);
+      continue;
+    }
     const dir = joinPath(base, name);
     const ifindex = readInt(joinPath(dir, "ifindex"));
     const iflink = readInt(joinPath(dir, "iflink"));
@@ -68,6 +75,7 @@ export function readHostInterfaces(procRoot: string, hostPid: number): HostInter
       // not enslaved to a bridge
     }
     out.push({ name, ifindex, iflink, master });
+    cache?.host.set(name, { name, ifindex, iflink, master });
   }
   return out;
 }
@@ -86,8 +94,51 @@ function readFdLinks(procRoot: string, pid: number): string[] {
   return targets;
 }
 
-/** Everything read of one namespace, raw. */
-export function readNetNamespaceFiles(procRoot: string, target: NamespaceTarget): NetNamespaceFiles {
+/**
+ * What was read of each namespace and each host interface, kept between snapshots to spare
+ * the reads that cost: /proc/PID/net/tcp and tcp6 walk the kernel's whole TCP hash table
+ * (shared by every namespace), measured 5–6 ms per namespace each on this machine under load,
+ * and the host's /sys/class/net is one directory per veth. A namespace's files are read again
+ * when the sockets its processes hold (the fd links, read every time) are not the same set
+ * as when they were read, when it is read through another PID, or after NET_FILES_MAX_AGE_MS
+ * (a socket that started to listen without a new fd, a changed address or route). A host
+ * interface is read once per name (an interface no longer listed is forgotten).
+ */
+export class NetReadCache {
+  readonly host = new Map<string, HostInterface>();
+  readonly namespaces = new Map<number, { key: string; readAt: number; files: Omit<NetNamespaceFiles, "fds"> }>();
+
+  constructor(readonly now: () => number = Date.now) {}
+
+  keepHost(names: readonly string[]): void {
+    const seen = new Set(names);
+    for (const name of this.host.keys()) if (!seen.has(name)) this.host.delete(name);
+  }
+
+  keepNamespaces(inodes: readonly number[]): void {
+    const seen = new Set(inodes);
+    for (const inode of this.namespaces.keys()) if (!seen.has(inode)) this.namespaces.delete(inode);
+  }
+}
+
+/** How long a namespace's files are reused while the sockets of its processes stay the same. */
+export const NET_FILES_MAX_AGE_MS = 10_000;
+
+/** Everything read of one namespace, raw; its files from the cache when the sockets held in it are the same set (see NetReadCache). */
+export function readNetNamespaceFiles(procRoot: string, target: NamespaceTarget, cache?: NetReadCache): NetNamespaceFiles {
+  const fds = target.pids.map((pid) => ({ pid, targets: readFdLinks(procRoot, pid) }));
+  const key = `${target.readThrough}:${fds
+    .flatMap((f) => f.targets.filter((t) => t.startsWith("socket:")))
+    .sort()
+    .join(",")}`;
+  const cached = cache?.namespaces.get(target.inode);
+  if (cache && cached && cached.key === key && cache.now() - cached.readAt < NET_FILES_MAX_AGE_MS) return { ...cached.files, fds };
+  const files = readNetNamespaceFilesOnly(procRoot, target);
+  cache?.namespaces.set(target.inode, { key, readAt: cache.now(), files });
+  return { ...files, fds };
+}
+
+function readNetNamespaceFilesOnly(procRoot: string, target: NamespaceTarget): Omit<NetNamespaceFiles, "fds"> {
   const pidDir = joinPath(procRoot, String(target.readThrough));
   const files: NetNamespaceFiles["files"] = {};
   for (const name of NET_FILES) files[name] = readText(joinPath(pidDir, "net", name));
@@ -97,7 +148,7 @@ export function readNetNamespaceFiles(procRoot: string, target: NamespaceTarget)
     names === null
       ? null
       : { path: `/proc/${target.readThrough}/root/sys/class/net`, interfaces: Object.fromEntries(names.map((n) => [n, readSysfsInterface(joinPath(sysPath, n))])) };
-  return { inode: target.inode, readThrough: target.readThrough, files, sysfs, fds: target.pids.map((pid) => ({ pid, targets: readFdLinks(procRoot, pid) })) };
+  return { inode: target.inode, readThrough: target.readThrough, files, sysfs };
 }
 
 /** Read and build every namespace given; the host's interfaces are read once for all of them. */
@@ -106,8 +157,11 @@ export function readNetworkNamespaces(opts: {
   hostPid: number;
   targets: readonly NamespaceTarget[];
   containerOf: (pid: number) => string | null;
+  /** Kept between snapshots (see NetReadCache); none: everything is read. */
+  cache?: NetReadCache;
 }): NetworkNamespace[] {
+  opts.cache?.keepNamespaces(opts.targets.map((t) => t.inode));
   if (opts.targets.length === 0) return [];
-  const host = readHostInterfaces(opts.procRoot, opts.hostPid);
-  return opts.targets.map((t) => buildNetworkNamespace(readNetNamespaceFiles(opts.procRoot, t), host, opts.containerOf));
+  const host = readHostInterfaces(opts.procRoot, opts.hostPid, opts.cache);
+  return opts.targets.map((t) => buildNetworkNamespace(readNetNamespaceFiles(opts.procRoot, t, opts.cache), host, opts.containerOf));
 }

@@ -13,7 +13,7 @@ import { getRuntimeRegistry } from "./runtimes/registry";
 import type { RuntimeAdapter } from "./runtimes/runtime";
 import { processSingleton } from "./singleton";
 import { namespaceTargets } from "@/lib/model/net-namespace";
-import { readNetworkNamespaces } from "./proc-net";
+import { NetReadCache, readNetworkNamespaces } from "./proc-net";
 import { getHostnameCache, type HostnameCache } from "./uts-hostname";
 
 export interface SnapshotSources {
@@ -27,7 +27,15 @@ export interface SnapshotSources {
   scanner: ParallelProcScanner;
   /** The hostnames of uts namespaces, cached by inode (uts-hostname.ts); none: not read. */
   hostnames?: HostnameCache;
+  /** What was read of the network namespaces, kept between snapshots (proc-net.ts); none: all read anew. */
+  netCache?: NetReadCache;
 }
+
+/**
+ * How long a snapshot waits for the hostnames of new uts namespaces (one nsenter each, a few
+ * ms apiece, far more on a loaded machine): those not read by then come in a later snapshot.
+ */
+export const HOSTNAME_WAIT_MS = 150;
 
 /**
  * One runtime's status and containers: none when it cannot be asked (its status says why).
@@ -103,12 +111,13 @@ export async function readSnapshot(sources: SnapshotSources): Promise<TimedSnaps
   const containerOfPid = new Map(snapshot.processes.map((p) => [p.pid, p.containerId]));
   const members = scan.processes.map((p) => ({ pid: p.pid, namespaces: p.namespaces, inContainer: (containerOfPid.get(p.pid) ?? null) !== null }));
   const utsTargets = namespaceTargets("uts", snapshot.containers, [], host.namespaces.uts);
-  const hostnames = sources.hostnames?.hostnames(utsTargets) ?? Promise.resolve([]);
+  const hostnames = sources.hostnames?.hostnames(utsTargets, HOSTNAME_WAIT_MS) ?? Promise.resolve([]);
   snapshot.networks = readNetworkNamespaces({
     procRoot: sources.procRoot,
     hostPid: host.namespacesFrom,
     targets: namespaceTargets("net", snapshot.containers, members, host.namespaces.net),
     containerOf: (pid) => containerOfPid.get(pid) ?? null,
+    cache: sources.netCache,
   });
   snapshot.hostnames = await hostnames;
   return { snapshot, timing: { engine: engineMs, scan: scanMs, scanThreads, build: t2 - t1, net: performance.now() - t2 } };
@@ -139,13 +148,15 @@ interface SnapshotState {
   generation: number;
   latest: { generation: number; startedAt: number; snapshot: Promise<TimedSnapshot> } | null;
   scanner: ParallelProcScanner;
+  /** The network namespaces' files, kept between scans (proc-net.ts NetReadCache). */
+  netCache: NetReadCache;
   /** The scan under way, if any: never two at once. */
   running: Promise<unknown>;
 }
 
 function state(): SnapshotState {
   return processSingleton("__podAnatomySnapshot", () => {
-    const s: SnapshotState = { generation: 0, latest: null, running: Promise.resolve(), scanner: new ParallelProcScanner() };
+    const s: SnapshotState = { generation: 0, latest: null, running: Promise.resolve(), scanner: new ParallelProcScanner(), netCache: new NetReadCache() };
     getEventHub().subscribe({
       message(m) {
         if (m.type !== "feed") s.generation++;
@@ -175,7 +186,7 @@ export async function takeSnapshot(): Promise<TakenSnapshot> {
   if (fresh && hub.allFollowing) return { ...(await latest.snapshot), reused: true };
   const snapshot = s.running.then(() => {
     entry.startedAt = Date.now(); // the scan starts now (the callback runs after `entry` exists)
-    return readSnapshot({ runtimes: registry.list(), procRoot: "/proc", cgroupRoot: "/sys/fs/cgroup", scanner: s.scanner, hostnames: getHostnameCache() });
+    return readSnapshot({ runtimes: registry.list(), procRoot: "/proc", cgroupRoot: "/sys/fs/cgroup", scanner: s.scanner, hostnames: getHostnameCache(), netCache: s.netCache });
   });
   const entry = { generation, startedAt: Date.now(), snapshot };
   s.latest = entry;

@@ -24,4 +24,16 @@ describe("HostnameCache", () => {
     names[10] = "pod-a2";
     expect((await cache.hostnames([a]))[0]!.hostname).toBe("pod-a2");
   });
+
+  it("answers within waitMs: a namespace still being read comes in a later answer", async () => {
+    let release!: (name: string) => void;
+    const cache = new HostnameCache(() => new Promise<string>((r) => (release = r)));
+    const t = { inode: 7, readThrough: 70, pids: [] };
+    expect(await cache.hostnames([t], 10)).toEqual([
+      { inode: 7, readThrough: 70, hostname: null, problem: "being read (nsenter -t 70 -u uname -n): shown in a later snapshot" },
+    ]);
+    release("slow-pod");
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await cache.hostnames([t], 10)).toEqual([{ inode: 7, readThrough: 70, hostname: "slow-pod", problem: null }]);
+  });
 });

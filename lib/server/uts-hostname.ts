@@ -32,37 +32,63 @@ export const nsenterUname: HostnameReader = (pid) =>
     });
   });
 
-type Cached = Pick<UtsHostname, "hostname" | "problem">;
-
 export class HostnameCache {
-  private readonly byInode = new Map<number, Promise<Cached>>();
+  /** The hostnames read, by uts inode. */
+  private readonly known = new Map<number, string>();
+  /** The reads under way, by uts inode. */
+  private readonly reading = new Map<number, Promise<void>>();
 
   constructor(private readonly read: HostnameReader = nsenterUname) {}
 
-  /** The hostname of each target's namespace: cached ones at once, the others read (CONCURRENCY at a time). */
-  async hostnames(targets: readonly NamespaceTarget[]): Promise<UtsHostname[]> {
+  /**
+   * The hostname of each target's namespace: known ones at once, the others read
+   * (CONCURRENCY at a time). Waits at most `waitMs` for those being read: a namespace not
+   * read by then has hostname null ("being read") in this answer, and its hostname in a
+   * later one. A read that failed says why, and is tried again next time.
+   */
+  async hostnames(targets: readonly NamespaceTarget[], waitMs = Infinity): Promise<UtsHostname[]> {
     const wanted = new Set(targets.map((t) => t.inode));
-    for (const inode of this.byInode.keys()) if (!wanted.has(inode)) this.byInode.delete(inode);
-    const queue = targets.filter((t) => !this.byInode.has(t.inode));
-    const answers = new Map<number, Promise<Cached>>();
-    for (const t of targets) {
-      const cached = this.byInode.get(t.inode);
-      if (cached) answers.set(t.inode, cached);
-    }
-    const worker = async () => {
-      for (let t = queue.shift(); t !== undefined; t = queue.shift()) {
-        const target = t;
-        const answer = this.read(target.readThrough).then(
-          (hostname): Cached => ({ hostname, problem: null }),
-          (err: unknown): Cached => ({ hostname: null, problem: `nsenter -t ${target.readThrough} -u uname -n: ${(err as Error).message}` }),
-        );
-        answers.set(target.inode, answer);
-        this.byInode.set(target.inode, answer);
-        if ((await answer).hostname === null) this.byInode.delete(target.inode); // tried again next time
+    for (const inode of this.known.keys()) if (!wanted.has(inode)) this.known.delete(inode);
+    const failed = new Map<number, string>();
+    const queue = targets.filter((t) => !this.known.has(t.inode) && !this.reading.has(t.inode));
+    const readOne = async (t: NamespaceTarget) => {
+      try {
+        this.known.set(t.inode, await this.read(t.readThrough));
+      } catch (err) {
+        failed.set(t.inode, `nsenter -t ${t.readThrough} -u uname -n: ${(err as Error).message}`);
+      } finally {
+        this.reading.delete(t.inode);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
-    return Promise.all(targets.map(async (t) => ({ inode: t.inode, readThrough: t.readThrough, ...(await answers.get(t.inode)!) })));
+    const mine = queue.map((t) => {
+      let start!: () => void;
+      const started = new Promise<void>((r) => (start = r));
+      const done = started.then(() => readOne(t));
+      this.reading.set(t.inode, done);
+      return { start, done };
+    });
+    // CONCURRENCY workers take the reads in order.
+    const workers = Array.from({ length: Math.min(CONCURRENCY, mine.length) }, async (_, w) => {
+      for (let i = w; i < mine.length; i += CONCURRENCY) {
+        mine[i]!.start();
+        await mine[i]!.done;
+      }
+    });
+    const pending = [...workers, ...targets.map((t) => this.reading.get(t.inode)).filter((p) => p !== undefined)];
+    const all = Promise.all(pending);
+    if (Number.isFinite(waitMs)) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([all, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+      clearTimeout(timer);
+    } else {
+      await all;
+    }
+    return targets.map((t) => {
+      const hostname = this.known.get(t.inode);
+      if (hostname !== undefined) return { inode: t.inode, readThrough: t.readThrough, hostname, problem: null };
+      const problem = failed.get(t.inode) ?? `being read (nsenter -t ${t.readThrough} -u uname -n): shown in a later snapshot`;
+      return { inode: t.inode, readThrough: t.readThrough, hostname: null, problem };
+    });
   }
 }
 
