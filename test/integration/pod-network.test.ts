@@ -130,9 +130,15 @@ describe("the Docker demo pod's network", () => {
     expect(master).toBe("docker0");
   });
 
-  it("reads each container's hostname from its uts namespace: what Docker set (Config.Hostname)", () => {
-    for (const c of [sandbox, member("nginx"), member("ghost")]) {
-      const uts = snapshot.hostnames.find((h) => h.inode === c.namespaces.uts);
+  it("reads each container's hostname from its uts namespace: what Docker set (Config.Hostname)", async () => {
+    const containers = [sandbox, member("nginx"), member("ghost")];
+    // A new namespace's hostname may come a snapshot later (HOSTNAME_WAIT_MS).
+    const s = await until("the hostnames read", async () => {
+      const snap = await getSnapshot();
+      return containers.every((c) => snap.hostnames.find((h) => h.inode === c.namespaces.uts)?.hostname) ? snap : undefined;
+    });
+    for (const c of containers) {
+      const uts = s.hostnames.find((h) => h.inode === c.namespaces.uts);
       const [raw] = JSON.parse(execFileSync("docker", ["inspect", c.id], { encoding: "utf8" })) as { Config: { Hostname: string } }[];
       expect(uts, `${c.name}'s uts namespace`).toMatchObject({ hostname: raw!.Config.Hostname, problem: null });
     }
@@ -190,6 +196,7 @@ describe("the CRI demo pod's network", () => {
     expect({ ifindex: eth0.ifindex, iflink: eth0.iflink }).toEqual(linkOf(sandbox.pid!, "eth0"));
     expect(eth0.hostPeer?.master).toBe("pa-cri0"); // the project's CNI bridge (scripts/runtimes/containerd.sh)
     // The CRI shares uts: the pod's one hostname is the pod's name (what the kubelet asks for).
-    expect(s.hostnames.find((h) => h.inode === sandbox.namespaces.uts)?.hostname).toBe(name);
+    const hostname = await until("the pod's hostname read", async () => (await getSnapshot()).hostnames.find((h) => h.inode === sandbox.namespaces.uts)?.hostname ?? undefined);
+    expect(hostname).toBe(name);
   });
 });
