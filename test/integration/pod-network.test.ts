@@ -200,3 +200,37 @@ describe("the CRI demo pod's network", () => {
     expect(hostname).toBe(name);
   });
 });
+
+describe("the Podman demo pod's network", () => {
+  let token = "";
+  let name = "";
+
+  beforeAll(async () => {
+    token = await fetchToken();
+  });
+
+  afterAll(async () => {
+    if (name) await deletePod(token, name).catch(() => undefined);
+  });
+
+  it("reports the infra container's IP as ip says, :80 and :2368 owned by nginx and ghost, the veth's host end on Podman's bridge", async () => {
+    const res = await rawRequest("POST", "/api/pods", pageHeaders(token), JSON.stringify({ sample: "ghost-behind-nginx", runtime: "podman" }));
+    expect(res.status, res.body).toBe(201);
+    name = (JSON.parse(res.body) as { pod: { name: string } }).pod.name;
+    const s = await listening(name, [80, 2368]);
+    const pod = podNamed(s, name)!;
+    const infra = byId(s, pod.sandboxId);
+    const ns = networkOf(s, infra)!;
+    expect(ns.readThrough).toBe(infra.pid);
+    expect(ns.addresses.filter((a) => a.family === "inet" && a.scope === "global").map((a) => `${a.address}/${a.prefixLength}`)).toEqual(ipv4Of(infra.pid!));
+    const members = pod.memberIds.map((id) => byId(s, id));
+    expect(ownerOfPort(ns, 80)).toEqual([members.find((m) => m.name.includes("nginx"))!.id]);
+    expect(ownerOfPort(ns, 2368)).toEqual([members.find((m) => m.name.includes("ghost"))!.id]);
+    const eth0 = ns.interfaces.find((i) => i.name === "eth0")!;
+    const kernel = linkOf(infra.pid!, "eth0");
+    expect({ ifindex: eth0.ifindex, iflink: eth0.iflink }).toEqual(kernel);
+    // The host end, as the host's sysfs says: its ifindex is eth0's iflink, its master the bridge.
+    const hostEnd = fs.readdirSync("/sys/class/net").find((n) => fs.readFileSync(`/sys/class/net/${n}/ifindex`, "utf8").trim() === String(kernel.iflink))!;
+    expect(eth0.hostPeer).toEqual({ name: hostEnd, ifindex: kernel.iflink, master: fs.readlinkSync(`/sys/class/net/${hostEnd}/master`).split("/").pop() });
+  });
+});
