@@ -9,6 +9,19 @@ import { NamespaceChip } from "@/components/NamespaceLegend";
 import { pidNamespaceInit } from "@/lib/model/pid-namespaces";
 import type { Container, Process, Snapshot } from "@/lib/model/types";
 import { IMAGE_SOURCE_MARKERS, NAMESPACE_ORDER } from "@/lib/view/namespace-colors";
+import {
+  addressSource,
+  defaultRouteLines,
+  hostnameOf,
+  hostnameSource,
+  hostSysfs,
+  listenerSource,
+  networkOf,
+  publishedPortLabel,
+  publishedPortSource,
+  socketAddress,
+  vethLines,
+} from "@/lib/view/pod-network";
 
 export interface ContainerDetailsProps {
   snapshot: Snapshot;
@@ -72,6 +85,7 @@ export function ContainerDetails({ snapshot, containerId, onClose }: ContainerDe
         <Field label="Pod">{pod ? pod.name : "none"}</Field>
       </dl>
       <NamespaceTable snapshot={snapshot} container={container} />
+      <Network snapshot={snapshot} container={container} />
       <Processes snapshot={snapshot} container={container} />
       <Cgroups container={container} />
     </section>
@@ -151,6 +165,184 @@ function NamespaceTable({ snapshot, container }: { snapshot: Snapshot; container
         <p className="mt-2 text-sm text-slate-600">
           <span className="mr-1 inline-block h-3 w-3 rounded-sm border border-sky-300 bg-sky-50 align-middle" /> shared with the pod&apos;s sandbox
         </p>
+      )}
+    </Section>
+  );
+}
+
+/** A fact and, under it, the file it was read from. */
+function Sourced({ children, source }: { children: ReactNode; source: string }) {
+  return (
+    <>
+      <span>{children}</span>
+      <span className="block font-mono text-[13px] wrap-break-word text-slate-600">{source}</span>
+    </>
+  );
+}
+
+/** The container's network namespace as the kernel shows it: interfaces, addresses, routes, listeners, the veth's host end; and its hostname. */
+function Network({ snapshot, container }: { snapshot: Snapshot; container: Container }) {
+  const ns = networkOf(snapshot, container);
+  const uts = hostnameOf(snapshot, container);
+  const byId = new Map(snapshot.containers.map((c) => [c.id, c]));
+  const inode = container.namespaces.net;
+  const title = (
+    <>
+      Network <span className="font-mono text-sm font-normal text-slate-600">{inode === undefined ? "" : `net:[${inode}]`}</span>
+    </>
+  );
+  const hostname = uts && (
+    <p data-testid="uts-hostname" className="mb-2">
+      <Sourced source={hostnameSource(uts)}>
+        Hostname <code className="font-mono font-bold">{uts.hostname ?? "not read"}</code>
+      </Sourced>
+    </p>
+  );
+  if (!ns) {
+    const why =
+      inode === undefined
+        ? "Not read: the container is not running."
+        : container.sharedWithHost.includes("net")
+          ? "The host's network namespace (--network host): its interfaces and sockets are the host's, not read here."
+          : "Not read for this snapshot.";
+    return (
+      <Section title={title}>
+        {hostname}
+        <p className="text-slate-700">{why}</p>
+      </Section>
+    );
+  }
+  const routes = defaultRouteLines(ns);
+  const veths = vethLines(ns, snapshot.host);
+  return (
+    <Section title={title}>
+      {hostname}
+      <p className="mb-2 text-sm text-slate-600">
+        Read through host PID {ns.readThrough}: /proc/{ns.readThrough}/net/*; sockets matched to /proc/PID/fd of PID {ns.fdsReadOf.join(", ") || "none"}.
+      </p>
+      <div className="overflow-x-auto">
+        <table data-testid="net-interfaces" className={TABLE}>
+          <thead className={HEAD}>
+            <tr>
+              <th scope="col">Interface</th>
+              <th scope="col">Addresses</th>
+              <th scope="col">Link</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ns.interfaces.map((i) => {
+              const sys = ns.sysfs ? `${ns.sysfs}/${i.name}` : null;
+              const veth = veths.find((v) => v.iface.name === i.name);
+              return (
+                <tr key={i.name} data-interface={i.name}>
+                  <td className="align-top">
+                    <Sourced source={`/proc/${ns.readThrough}/net/dev${sys ? `, ${sys}/operstate` : ""}`}>
+                      <code className="font-mono font-bold">{i.name}</code> {i.operstate ?? ""}
+                    </Sourced>
+                  </td>
+                  <td className="align-top">
+                    <ul className="flex flex-col gap-1">
+                      {ns.addresses
+                        .filter((a) => a.interface === i.name)
+                        .map((a) => (
+                          <li key={a.address}>
+                            <Sourced source={addressSource(ns, a)}>
+                              <code className="font-mono">
+                                {a.address}/{a.prefixLength}
+                              </code>{" "}
+                              <span className="text-slate-600">{a.scope}</span>
+                            </Sourced>
+                          </li>
+                        ))}
+                    </ul>
+                  </td>
+                  <td className="align-top">
+                    {i.ifindex !== null && (
+                      <Sourced source={sys ? `${sys}/{ifindex,iflink,address}` : `/proc/${ns.readThrough}/net/if_inet6 (ifindex)`}>
+                        ifindex {i.ifindex}
+                        {i.iflink !== null && i.iflink !== i.ifindex && `, iflink ${i.iflink}`}
+                        {i.mac && i.mac !== "00:00:00:00:00:00" && <code className="ml-1 font-mono">{i.mac}</code>}
+                      </Sourced>
+                    )}
+                    {veth && i.hostPeer && (
+                      <span data-testid="details-host-veth" className="mt-1 block">
+                        <Sourced source={`${hostSysfs(snapshot.host, i.hostPeer.name)}/{ifindex,iflink,master}`}>
+                          host end <code className="font-mono font-bold">{i.hostPeer.name}</code>
+                          {i.hostPeer.master ? (
+                            <>
+                              {" "}
+                              on bridge <code className="font-mono font-bold">{i.hostPeer.master}</code>
+                            </>
+                          ) : (
+                            " (no bridge)"
+                          )}
+                        </Sourced>
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <ul className="mt-2 flex flex-col gap-1">
+        {routes.length === 0 ? (
+          <li className="text-slate-700">No default route (/proc/{ns.readThrough}/net/route, ipv6_route).</li>
+        ) : (
+          routes.map((r) => (
+            <li key={r.label}>
+              <Sourced source={r.source}>
+                <code className="font-mono">{r.label}</code>
+              </Sourced>
+            </li>
+          ))
+        )}
+        {container.ports.map((p) => (
+          <li key={publishedPortLabel(p)}>
+            <Sourced source={publishedPortSource(container, p)}>
+              published <code className="font-mono">{publishedPortLabel(p)}</code>
+            </Sourced>
+          </li>
+        ))}
+      </ul>
+      <h4 className="mt-3 mb-1 font-semibold">Listening sockets</h4>
+      {ns.listeners.length === 0 ? (
+        <p className="text-slate-700">None: no TCP socket in LISTEN, no bound unconnected UDP socket.</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table data-testid="net-listeners" className={TABLE}>
+            <thead className={HEAD}>
+              <tr>
+                <th scope="col">Socket</th>
+                <th scope="col">Process</th>
+                <th scope="col">Container</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ns.listeners.map((l) => (
+                <tr key={`${l.protocol}:${l.inode}`} data-port={l.port} className={l.containerIds.includes(container.id) ? "bg-sky-50" : undefined}>
+                  <td className="align-top">
+                    <Sourced source={listenerSource(ns, l)}>
+                      <code className="font-mono">
+                        {l.protocol} {socketAddress(l.address, l.port)}
+                      </code>
+                    </Sourced>
+                  </td>
+                  <td className="align-top font-mono">{l.pids.join(", ") || "?"}</td>
+                  <td className="align-top">{l.containerIds.map((id) => byId.get(id)?.name ?? id.slice(0, 12)).join(", ") || "none drawn"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {ns.problems.length > 0 && (
+        <ul className="mt-2 text-sm text-amber-800">
+          {ns.problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
       )}
     </Section>
   );

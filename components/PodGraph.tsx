@@ -7,7 +7,8 @@
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomTransform } from "d3";
-import { NAMESPACE_TYPES, type Container, type NamespaceType, type Snapshot } from "@/lib/model/types";
+import { NAMESPACE_TYPES, type Container, type HostFacts, type NamespaceType, type NetworkNamespace, type Snapshot } from "@/lib/model/types";
+import { listenedPorts, networkOf, podIpLines, publishedPortLabel, publishedPortSource, vethLines } from "@/lib/view/pod-network";
 import { containerFact, hostLinkFact, linkFact, podFact } from "@/lib/view/fact-sources";
 import { truncateEnd, truncateStart } from "@/lib/view/format";
 import { IMAGE_SOURCE_MARKERS, NAMESPACE_COLORS, sortNamespaceTypes } from "@/lib/view/namespace-colors";
@@ -89,6 +90,8 @@ export function PodGraph({ snapshot, selectedId, onSelect, compact = false, titl
             key={node.id}
             node={node}
             container={container}
+            network={networkOf(snapshot, container)}
+            host={snapshot.host}
             podName={node.podId === null ? undefined : podNames.get(node.podId)}
             selected={node.id === selectedId}
             onSelect={onSelect}
@@ -215,7 +218,8 @@ function EdgeLine({ line, color, selected, dashed = false }: { line: LabelledLin
 }
 
 /** White outline behind text so it stays legible over lines. */
-const HALO = "stroke-white text-[18px] font-bold [paint-order:stroke] [stroke-linejoin:round] [stroke-width:6px]";
+const OUTLINE = "stroke-white [paint-order:stroke] [stroke-linejoin:round] [stroke-width:6px]";
+const HALO = `${OUTLINE} text-[18px] font-bold`;
 
 /** The SVG, with d3-zoom attached once: D3 only reports the transform, React applies it. */
 function ZoomableSvg({ width, height, title, children }: { width: number; height: number; title: string; children: ReactNode }) {
@@ -266,12 +270,15 @@ function ZoomableSvg({ width, height, title, children }: { width: number; height
 interface GraphNodeProps {
   node: NodeLayout;
   container: Container;
+  /** The network namespace the container is in, when it was read. */
+  network: NetworkNamespace | undefined;
+  host: HostFacts;
   podName: string | undefined;
   selected: boolean;
   onSelect: (id: string) => void;
 }
 
-function GraphNode({ node, container, podName, selected, onSelect }: GraphNodeProps) {
+function GraphNode({ node, container, network, host, podName, selected, onSelect }: GraphNodeProps) {
   const choose = () => onSelect(container.id);
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== "Enter" && event.key !== " ") return;
@@ -301,9 +308,12 @@ function GraphNode({ node, container, podName, selected, onSelect }: GraphNodePr
         className="opacity-0 group-focus-visible:opacity-100"
       />
       {node.kind === "sandbox" ? (
-        <SandboxBody container={container} r={node.r} selected={selected} />
+        <>
+          <SandboxBody container={container} r={node.r} selected={selected} />
+          <HubNetwork container={container} network={network} host={host} r={node.r} />
+        </>
       ) : (
-        <ContainerBody container={container} node={node} selected={selected} />
+        <ContainerBody container={container} node={node} selected={selected} network={network} />
       )}
     </g>
   );
@@ -386,19 +396,68 @@ function SandboxBody({ container, r, selected }: { container: Container; r: numb
   );
 }
 
+/**
+ * Above the hub (members never sit straight above it): the pod's IP, the ports published
+ * to the host, and the host end of the pod's veth with its bridge — each with its source.
+ */
+function HubNetwork({ container, network, host, r }: { container: Container; network: NetworkNamespace | undefined; host: HostFacts; r: number }) {
+  const ips = podIpLines(network);
+  const veths = vethLines(network, host);
+  const lines: { key: string; testId: string; text: string; source: string; className: string }[] = [];
+  if (ips.length > 0) {
+    lines.push({ key: "ip", testId: "pod-ip", text: `IP ${ips.map((i) => i.label).join(" · ")}`, source: ips.map((i) => i.source).join("\n"), className: "fill-sky-900 text-[19px] font-bold" });
+  } else if (network) {
+    lines.push({ key: "ip", testId: "pod-ip", text: "no IP but loopback", source: `no global address in /proc/${network.readThrough}/net/fib_trie or if_inet6`, className: "fill-slate-600 text-[17px] font-semibold" });
+  }
+  if (container.ports.length > 0) {
+    lines.push({
+      key: "ports",
+      testId: "published-ports",
+      text: container.ports.map(publishedPortLabel).join(" · "),
+      source: container.ports.map((p) => publishedPortSource(container, p)).join("\n"),
+      className: "fill-slate-800 font-mono text-[16px] font-semibold",
+    });
+  }
+  if (veths.length > 0) {
+    lines.push({ key: "veth", testId: "host-veth", text: veths.map((v) => v.label).join(" · "), source: veths.map((v) => v.source).join("\n"), className: "fill-slate-700 font-mono text-[15px]" });
+  }
+  const { lineHeight } = LAYOUT_SIZES;
+  return lines.reverse().map((line, i) => (
+    <text key={line.key} data-testid={`${line.testId}-line`} y={-r - 18 - i * (lineHeight + 2)} textAnchor="middle" className={`${OUTLINE} ${line.className}`}>
+      <title>{line.source}</title>
+      <tspan data-testid={line.testId}>{truncateEnd(line.text, 34)}</tspan>
+    </text>
+  ));
+}
+
 /** The hub's title in its runtime's words: Podman's infra container, the CRI's pod sandbox. */
 function hubWord(runtime: Container["runtime"]): string {
   return runtime === "podman" ? "INFRA" : runtime === "containerd" || runtime === "cri-o" ? "POD SANDBOX" : "SANDBOX";
 }
 
 /** A member or standalone container: a disc with its image's short name, its labels beside it. */
-function ContainerBody({ container, node, selected }: { container: Container; node: NodeLayout; selected: boolean }) {
-  const lines: { key: string; content: ReactNode }[] = [
+function ContainerBody({ container, node, selected, network }: { container: Container; node: NodeLayout; selected: boolean; network: NetworkNamespace | undefined }) {
+  const ports = listenedPorts(network, container.id);
+  const lines: { key: string; content: ReactNode; title?: string; testId?: string }[] = [
     { key: "name", content: <tspan className="fill-slate-900 text-[19px] font-bold">{truncateEnd(container.name, 20)}</tspan> },
     node.kind === "member"
       ? { key: "own", content: <NamespaceLine prefix="own" types={container.own} /> }
       : { key: "standalone", content: <tspan className="fill-slate-600 font-semibold">standalone container</tspan> },
   ];
+  if (ports.length > 0) {
+    const shown = truncateEnd(ports.map((p) => p.label).join(" · "), 26);
+    lines.splice(1, 0, {
+      key: "listens",
+      testId: "listen-ports",
+      title: ports.map((p) => p.source).join("\n"),
+      content: (
+        <tspan>
+          <tspan className="fill-slate-600">listens </tspan>
+          <tspan className="fill-sky-800 font-mono">{shown}</tspan>
+        </tspan>
+      ),
+    });
+  }
   if (container.sharedWithHost.length > 0) {
     lines.push({ key: "host", content: <NamespaceLine prefix="host" types={container.sharedWithHost} /> });
   }
@@ -421,8 +480,9 @@ function ContainerBody({ container, node, selected }: { container: Container; no
         {truncateEnd(imageShortName(container.image), 8)}
       </text>
       {lines.map((line, i) => (
-        <text key={line.key} y={firstY + i * lineHeight} textAnchor="middle" className={HALO}>
-          {line.content}
+        <text key={line.key} data-testid={line.testId && `${line.testId}-line`} y={firstY + i * lineHeight} textAnchor="middle" className={HALO}>
+          {line.title && <title>{line.title}</title>}
+          <tspan data-testid={line.testId}>{line.content}</tspan>
         </text>
       ))}
     </>

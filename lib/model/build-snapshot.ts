@@ -212,6 +212,9 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     namespaces: collectNamespaces(containers, host),
     links,
     cgroups: tree.nodes,
+    // Read after the build, from the containers it found (lib/server/snapshot.ts).
+    networks: [],
+    hostnames: [],
     warnings,
   };
 }

@@ -46,6 +46,15 @@ describe("parseSnapshotFile", () => {
     expect(result.value.snapshot.processes).toEqual(sampleJson.snapshot.processes);
   });
 
+  it("reads a file saved before the network was read: no network or uts records", () => {
+    const { networks, hostnames, ...older } = sampleJson.snapshot;
+    expect([networks, hostnames]).toEqual([[], []]);
+    const result = parseSnapshotFile(JSON.stringify(older));
+    if (!result.ok) throw new Error(result.detail);
+    expect(result.value.snapshot.networks).toEqual([]);
+    expect(result.value.snapshot.hostnames).toEqual([]);
+  });
+
   it("writes back what it read", () => {
     const result = parseSnapshotFile(SAMPLE_TEXT);
     if (!result.ok) throw new Error(result.detail);

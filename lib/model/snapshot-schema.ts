@@ -166,6 +166,54 @@ const Link = z.object({
   shared: z.array(NamespaceType),
 });
 
+const NetAddress = z.object({
+  family: z.enum(["inet", "inet6"]),
+  address: z.string(),
+  prefixLength: z.number().int().min(0).max(128),
+  scope: z.string(),
+  interface: z.string().nullable(),
+  from: z.enum(["if_inet6", "fib_trie+route", "fib_trie+loopback", "fib_trie+only-interface", "fib_trie"]),
+});
+
+const NetInterface = z.object({
+  name: z.string(),
+  ifindex: z.number().int().nullable(),
+  iflink: z.number().int().nullable(),
+  mac: z.string().nullable(),
+  operstate: z.string().nullable(),
+  rxBytes: z.number().nonnegative(),
+  txBytes: z.number().nonnegative(),
+  hostPeer: z.object({ name: z.string(), ifindex: z.number().int(), master: z.string().nullable() }).nullable(),
+});
+
+const Listener = z.object({
+  protocol: z.enum(["tcp", "tcp6", "udp", "udp6"]),
+  address: z.string(),
+  port: z.number().int().min(0).max(65535),
+  inode: z.number().int().nonnegative(),
+  pids: z.array(Pid),
+  containerIds: z.array(z.string()),
+});
+
+const NetworkNamespace = z.object({
+  inode: z.number().int().nonnegative(),
+  readThrough: Pid,
+  fdsReadOf: z.array(Pid),
+  interfaces: z.array(NetInterface),
+  addresses: z.array(NetAddress),
+  defaultRoutes: z.array(z.object({ family: z.enum(["inet", "inet6"]), gateway: z.string(), interface: z.string() })),
+  listeners: z.array(Listener),
+  sysfs: z.string().nullable(),
+  problems: z.array(z.string()),
+});
+
+const UtsHostname = z.object({
+  inode: z.number().int().nonnegative(),
+  hostname: z.string().nullable(),
+  readThrough: Pid,
+  problem: z.string().nullable(),
+});
+
 const Warning = z.object({ code: z.string(), message: z.string(), count: z.number().int().optional() });
 
 export const SnapshotSchema = z.object({
@@ -181,6 +229,9 @@ export const SnapshotSchema = z.object({
   namespaces: z.array(Namespace),
   links: z.array(Link),
   cgroups: z.array(CgroupNode),
+  // Files saved before the network was read have none.
+  networks: z.array(NetworkNamespace).default([]),
+  hostnames: z.array(UtsHostname).default([]),
   warnings: z.array(Warning),
 });
 

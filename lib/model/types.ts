@@ -418,6 +418,100 @@ export interface Warning {
   count?: number;
 }
 
+// ---------------------------------------------------------------------------------------
+// A network namespace, from the kernel (lib/server/proc-net.ts reads it; lib/model/net-namespace.ts builds it)
+// ---------------------------------------------------------------------------------------
+
+/** An address of the namespace: IPv4 from fib_trie (+ route for its interface), IPv6 from if_inet6. */
+export interface NetAddress {
+  family: "inet" | "inet6";
+  address: string;
+  prefixLength: number;
+  /** "host" (loopback), "link" (link-local), "global", … */
+  scope: string;
+  /** The interface it is on, or null when the files do not tell. */
+  interface: string | null;
+  /**
+   * How it was read: "if_inet6" (address, prefix and interface in one line); "fib_trie+route"
+   * (a `/32 host LOCAL` leaf of fib_trie, its interface and prefix from the directly connected
+   * route of /proc/net/route that holds it); "fib_trie+loopback" (inside a `host LOCAL` range,
+   * 127.0.0.0/8: the loopback's); "fib_trie+only-interface" (no route holds it, and the
+   * namespace has one interface besides lo); "fib_trie" (interface unknown).
+   */
+  from: "if_inet6" | "fib_trie+route" | "fib_trie+loopback" | "fib_trie+only-interface" | "fib_trie";
+}
+
+/** The other end of a veth, in the host's network namespace: its iflink is our ifindex and the other way round. */
+export interface HostPeer {
+  name: string;
+  ifindex: number;
+  /** The bridge it is enslaved to (readlink /sys/class/net/<name>/master), or null. */
+  master: string | null;
+}
+
+/** An interface of the namespace: /proc/PID/net/dev, and its sysfs directory when that sysfs is this namespace's. */
+export interface NetInterface {
+  name: string;
+  /** /sys/class/net/<name>/ifindex, or null when not read. */
+  ifindex: number | null;
+  /** /sys/class/net/<name>/iflink: for a veth, the ifindex of its peer (in the peer's namespace). */
+  iflink: number | null;
+  /** /sys/class/net/<name>/address (the MAC). */
+  mac: string | null;
+  /** /sys/class/net/<name>/operstate: "up", "down", "unknown" (lo). */
+  operstate: string | null;
+  rxBytes: number;
+  txBytes: number;
+  /** Its veth peer in the host's namespace, when there is one. */
+  hostPeer: HostPeer | null;
+}
+
+export type SocketProtocol = "tcp" | "tcp6" | "udp" | "udp6";
+
+/** A socket waiting for others: TCP in LISTEN, UDP bound and unconnected. */
+export interface Listener {
+  protocol: SocketProtocol;
+  /** Local address: "0.0.0.0" / "::" for every address, "127.0.0.1" for loopback only. */
+  address: string;
+  port: number;
+  /** The socket's inode (/proc/PID/net/tcp's inode column = /proc/PID/fd/N → socket:[inode]). */
+  inode: number;
+  /** Host PIDs holding it open (forked servers share one socket); empty when no process read holds it. */
+  pids: number[];
+  /** The containers of those PIDs. */
+  containerIds: string[];
+}
+
+/** One network namespace of a pod or container (not the host's), read once through one of its processes. */
+export interface NetworkNamespace {
+  /** Its inode: equal to Container.namespaces.net of the containers in it. */
+  inode: number;
+  /** The host PID whose /proc/PID/net/* it was read through (the sandbox's, when a pod has one). */
+  readThrough: number;
+  /** The host PIDs whose /proc/PID/fd were read to find the owners of its sockets. */
+  fdsReadOf: number[];
+  interfaces: NetInterface[];
+  addresses: NetAddress[];
+  /** Default routes: IPv4 from /proc/PID/net/route, IPv6 from ipv6_route. */
+  defaultRoutes: { family: "inet" | "inet6"; gateway: string; interface: string }[];
+  listeners: Listener[];
+  /** The sysfs ifindex/iflink/address/operstate were read from (/proc/PID/root/sys/class/net), or null when it is not this namespace's. */
+  sysfs: string | null;
+  /** What could not be read, in words (a missing file, a foreign sysfs). */
+  problems: string[];
+}
+
+/** The hostname of one uts namespace, as the kernel says it (uname -n run in that namespace). */
+export interface UtsHostname {
+  /** The uts namespace inode (Container.namespaces.uts). */
+  inode: number;
+  hostname: string | null;
+  /** The host PID whose namespace was entered (nsenter -t PID -u uname -n). */
+  readThrough: number;
+  /** Why hostname is null. */
+  problem: string | null;
+}
+
 export interface Snapshot {
   /** ISO time the snapshot was taken. */
   takenAt: string;
@@ -436,6 +530,10 @@ export interface Snapshot {
   links: Link[];
   /** The cgroup subtrees of the pods (and of standalone containers), parents before children. */
   cgroups: CgroupNode[];
+  /** The network namespaces of pods and containers (not the host's): addresses, routes, listeners, host veth. */
+  networks: NetworkNamespace[];
+  /** The hostname of each uts namespace of a container (not the host's). */
+  hostnames: UtsHostname[];
   warnings: Warning[];
 }
 

@@ -12,6 +12,7 @@ import "server-only";
  *   __podAnatomyPulls      pull-tracker.ts getPullTracker image pulls in progress
  *   __podAnatomyLeftovers  leftovers.ts state             pods being created, the sweep's retry state
  *   __podAnatomyToken      guard.ts launchToken           the per-launch token
+ *   __podAnatomyHostnames  uts-hostname.ts                the hostname of each uts namespace, by inode
  *
  * `make` runs the first time the key is asked for (or while its value is null/undefined).
  */

@@ -12,6 +12,9 @@ import { privilegeWarnings } from "@/lib/model/container-privileges";
 import { getRuntimeRegistry } from "./runtimes/registry";
 import type { RuntimeAdapter } from "./runtimes/runtime";
 import { processSingleton } from "./singleton";
+import { namespaceTargets } from "@/lib/model/net-namespace";
+import { NetReadCache, readNetworkNamespaces } from "./proc-net";
+import { getHostnameCache, type HostnameCache } from "./uts-hostname";
 
 export interface SnapshotSources {
   /** Every runtime to ask (lib/server/runtimes/registry.ts); Docker first. */
@@ -22,7 +25,17 @@ export interface SnapshotSources {
   podLogRoot?: string;
   /** Reads /proc on two threads (see proc-scan.ts). */
   scanner: ParallelProcScanner;
+  /** The hostnames of uts namespaces, cached by inode (uts-hostname.ts); none: not read. */
+  hostnames?: HostnameCache;
+  /** What was read of the network namespaces, kept between snapshots (proc-net.ts); none: all read anew. */
+  netCache?: NetReadCache;
 }
+
+/**
+ * How long a snapshot waits for the hostnames of new uts namespaces (one nsenter each, a few
+ * ms apiece, far more on a loaded machine): those not read by then come in a later snapshot.
+ */
+export const HOSTNAME_WAIT_MS = 150;
 
 /**
  * One runtime's status and containers: none when it cannot be asked (its status says why).
@@ -64,6 +77,8 @@ export interface SnapshotTiming {
   scanThreads: 1 | 2;
   /** Reading the cgroups drawn, and building the snapshot. */
   build: number;
+  /** Reading the network namespaces of the containers (/proc/PID/net, fds, sysfs) and their uts hostnames. */
+  net: number;
 }
 
 export interface TimedSnapshot {
@@ -91,7 +106,21 @@ export async function readSnapshot(sources: SnapshotSources): Promise<TimedSnaps
   const snapshot = buildSnapshot({ takenAt, host, engine, runtimes, containers, scan, readCgroup, podNames: readKubeletPodNames(sources.podLogRoot) });
   // In a container: each privilege it lacks, with the run option that grants it, first.
   snapshot.warnings.unshift(...privilegeWarnings({ ...me.privileges, runtimes }));
-  return { snapshot, timing: { engine: engineMs, scan: scanMs, scanThreads, build: performance.now() - t1 } };
+  const t2 = performance.now();
+  // The namespaces of the containers drawn (never the host's): each read once, through one process in it.
+  const containerOfPid = new Map(snapshot.processes.map((p) => [p.pid, p.containerId]));
+  const members = scan.processes.map((p) => ({ pid: p.pid, namespaces: p.namespaces, inContainer: (containerOfPid.get(p.pid) ?? null) !== null }));
+  const utsTargets = namespaceTargets("uts", snapshot.containers, [], host.namespaces.uts);
+  const hostnames = sources.hostnames?.hostnames(utsTargets, HOSTNAME_WAIT_MS) ?? Promise.resolve([]);
+  snapshot.networks = readNetworkNamespaces({
+    procRoot: sources.procRoot,
+    hostPid: host.namespacesFrom,
+    targets: namespaceTargets("net", snapshot.containers, members, host.namespaces.net),
+    containerOf: (pid) => containerOfPid.get(pid) ?? null,
+    cache: sources.netCache,
+  });
+  snapshot.hostnames = await hostnames;
+  return { snapshot, timing: { engine: engineMs, scan: scanMs, scanThreads, build: t2 - t1, net: performance.now() - t2 } };
 }
 
 /** The Server-Timing header of a snapshot: its parts, and whether it was served again (see SNAPSHOT_REUSE_MS). */
@@ -100,6 +129,7 @@ export function serverTiming({ timing, reused }: TakenSnapshot): string {
     `engine;dur=${timing.engine.toFixed(1)}`,
     `scan;dur=${timing.scan.toFixed(1)};desc="/proc, ${timing.scanThreads} thread${timing.scanThreads === 1 ? "" : "s"}"`,
     `build;dur=${timing.build.toFixed(1)};desc="cgroups and model"`,
+    `net;dur=${timing.net.toFixed(1)};desc="network and uts namespaces"`,
   ];
   return reused ? ["reused", ...parts].join(", ") : parts.join(", ");
 }
@@ -118,13 +148,15 @@ interface SnapshotState {
   generation: number;
   latest: { generation: number; startedAt: number; snapshot: Promise<TimedSnapshot> } | null;
   scanner: ParallelProcScanner;
+  /** The network namespaces' files, kept between scans (proc-net.ts NetReadCache). */
+  netCache: NetReadCache;
   /** The scan under way, if any: never two at once. */
   running: Promise<unknown>;
 }
 
 function state(): SnapshotState {
   return processSingleton("__podAnatomySnapshot", () => {
-    const s: SnapshotState = { generation: 0, latest: null, running: Promise.resolve(), scanner: new ParallelProcScanner() };
+    const s: SnapshotState = { generation: 0, latest: null, running: Promise.resolve(), scanner: new ParallelProcScanner(), netCache: new NetReadCache() };
     getEventHub().subscribe({
       message(m) {
         if (m.type !== "feed") s.generation++;
@@ -154,7 +186,7 @@ export async function takeSnapshot(): Promise<TakenSnapshot> {
   if (fresh && hub.allFollowing) return { ...(await latest.snapshot), reused: true };
   const snapshot = s.running.then(() => {
     entry.startedAt = Date.now(); // the scan starts now (the callback runs after `entry` exists)
-    return readSnapshot({ runtimes: registry.list(), procRoot: "/proc", cgroupRoot: "/sys/fs/cgroup", scanner: s.scanner });
+    return readSnapshot({ runtimes: registry.list(), procRoot: "/proc", cgroupRoot: "/sys/fs/cgroup", scanner: s.scanner, hostnames: getHostnameCache(), netCache: s.netCache });
   });
   const entry = { generation, startedAt: Date.now(), snapshot };
   s.latest = entry;

@@ -131,6 +131,8 @@ export const LAYOUT_SIZES = {
   minMemberGap: 280,
   /** Room at the top of a cluster for the pod's name. */
   podLabelRoom: 56,
+  /** Room above the hub for its network lines (pod IP, published ports, veth and bridge): three lines. */
+  hubNetworkBlock: 84,
   /** Space between packed circles and around the whole drawing. */
   padding: 32,
   /** The host box: four lines of text, and the room between it and the clusters below. */
@@ -218,7 +220,8 @@ function podItem(pod: Snapshot["pods"][number], containers: Container[], sharedB
   const edges: EdgeLayout[] = [];
   if (hub) nodes.push({ id: hub.id, x: 0, y: 0, r: S.hubRadius, kind: "sandbox", podId: pod.id, labelAbove: false });
   let reach = S.hubRadius + S.podLabelRoom;
-  let top = -S.hubRadius;
+  // Members sit half a step off the vertical, so the hub's top is free: its network lines go there.
+  let top = -S.hubRadius - S.hubNetworkBlock;
   members.forEach((member, i) => {
     // Half a step off the vertical: two members sit left and right, none straight above the hub.
     const angle = -Math.PI / 2 + Math.PI / n + (i * 2 * Math.PI) / n;

@@ -107,6 +107,8 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     namespaces: [],
     links: [],
     cgroups: [],
+    networks: [],
+    hostnames: [],
     warnings: [],
     ...over,
   };

@@ -1,0 +1,170 @@
+import "server-only";
+
+/**
+ * Reads network namespaces from procfs: each one once, through one process in it
+ * (/proc/PID/net/* shows the namespace of PID, whoever reads it), plus the fd links of the
+ * processes in it (who holds which socket), plus the sysfs the runtime mounted in it
+ * (/proc/PID/root/sys/class/net: ifindex, iflink, MAC, operstate), and the host's interfaces
+ * (for the host end of a veth). procRoot is a parameter so tests read fake trees
+ * (test/fixtures/net-*). Synchronous reads, as procfs.ts (see DESIGN.md).
+ *
+ * lib/model/net-namespace.ts turns what is read here into the snapshot's records.
+ */
+import { buildNetworkNamespace, NET_FILES, type HostInterface, type NamespaceTarget, type NetNamespaceFiles, type SysfsInterface } from "@/lib/model/net-namespace";
+import type { NetworkNamespace } from "@/lib/model/types";
+import { fs, joinPath } from "./host-fs";
+
+function readText(path: string): string | null {
+  try {
+    return fs.readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+function readInt(path: string): number | null {
+  const t = readText(path);
+  if (t === null) return null;
+  const n = Number(t.trim());
+  return Number.isInteger(n) ? n : null;
+}
+
+function listDir(path: string): string[] | null {
+  try {
+    return fs.readdirSync(path).sort();
+  } catch {
+    return null;
+  }
+}
+
+/** One sysfs interface directory: ifindex, iflink, address, operstate. */
+function readSysfsInterface(dir: string): SysfsInterface {
+  return {
+    ifindex: readInt(joinPath(dir, "ifindex")),
+    iflink: readInt(joinPath(dir, "iflink")),
+    address: readText(joinPath(dir, "address"))?.trim() ?? null,
+    operstate: readText(joinPath(dir, "operstate"))?.trim() ?? null,
+  };
+}
+
+/**
+ * The host's interfaces, from the sysfs of the host's mount namespace as seen through the
+ * host's PID (1, or 2: HostFacts.namespacesFrom): `${procRoot}/1/root/sys/class/net`. On the
+ * host that is /sys/class/net; in a container with the host's PID namespace it is still the
+ * host's. `master` is the bridge (readlink …/master → …/docker0).
+ */
+export function readHostInterfaces(procRoot: string, hostPid: number, cache?: NetReadCache): HostInterface[] {
+  const base = joinPath(procRoot, String(hostPid), "root", "sys", "class", "net");
+  const out: HostInterface[] = [];
+  const names = listDir(base) ?? [];
+  cache?.keepHost(names);
+  for (const name of names) {
+    const known = cache?.host.get(name);
+    if (known) {
+      out.push(known);
+      continue;
+    }
+    const dir = joinPath(base, name);
+    const ifindex = readInt(joinPath(dir, "ifindex"));
+    const iflink = readInt(joinPath(dir, "iflink"));
+    if (ifindex === null || iflink === null) continue;
+    let master: string | null = null;
+    try {
+      master = fs.readlinkSync(joinPath(dir, "master"), "utf8").split("/").pop() || null;
+    } catch {
+      // not enslaved to a bridge
+    }
+    out.push({ name, ifindex, iflink, master });
+    cache?.host.set(name, { name, ifindex, iflink, master });
+  }
+  return out;
+}
+
+/** The fd links of one process (those that cannot be read are left out: it exited, or a fd closed meanwhile). */
+function readFdLinks(procRoot: string, pid: number): string[] {
+  const dir = joinPath(procRoot, String(pid), "fd");
+  const targets: string[] = [];
+  for (const fd of listDir(dir) ?? []) {
+    try {
+      targets.push(fs.readlinkSync(joinPath(dir, fd), "utf8"));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return targets;
+}
+
+/**
+ * What was read of each namespace and each host interface, kept between snapshots to spare
+ * the reads that cost: /proc/PID/net/tcp and tcp6 walk the kernel's whole TCP hash table
+ * (shared by every namespace), measured 5–6 ms per namespace each on this machine under load,
+ * and the host's /sys/class/net is one directory per veth. A namespace's files are read again
+ * when the sockets its processes hold (the fd links, read every time) are not the same set
+ * as when they were read, when it is read through another PID, or after NET_FILES_MAX_AGE_MS
+ * (a socket that started to listen without a new fd, a changed address or route). A host
+ * interface is read once per name (an interface no longer listed is forgotten).
+ */
+export class NetReadCache {
+  readonly host = new Map<string, HostInterface>();
+  readonly namespaces = new Map<number, { key: string; readAt: number; files: Omit<NetNamespaceFiles, "fds"> }>();
+
+  constructor(readonly now: () => number = Date.now) {}
+
+  keepHost(names: readonly string[]): void {
+    const seen = new Set(names);
+    for (const name of this.host.keys()) if (!seen.has(name)) this.host.delete(name);
+  }
+
+  keepNamespaces(inodes: readonly number[]): void {
+    const seen = new Set(inodes);
+    for (const inode of this.namespaces.keys()) if (!seen.has(inode)) this.namespaces.delete(inode);
+  }
+}
+
+/** How long a namespace's files are reused while the sockets of its processes stay the same. */
+export const NET_FILES_MAX_AGE_MS = 10_000;
+
+/** Everything read of one namespace, raw; its files from the cache when the sockets held in it are the same set (see NetReadCache). */
+export function readNetNamespaceFiles(procRoot: string, target: NamespaceTarget, cache?: NetReadCache): NetNamespaceFiles {
+  const fds = target.pids.map((pid) => ({ pid, targets: readFdLinks(procRoot, pid) }));
+  const key = `${target.readThrough}:${fds
+    .flatMap((f) => f.targets.filter((t) => t.startsWith("socket:")))
+    .sort()
+    .join(",")}`;
+  const cached = cache?.namespaces.get(target.inode);
+  // Each namespace's age limit between 3/4 and 5/4 of NET_FILES_MAX_AGE_MS (by its inode), so that
+  // namespaces read in the same snapshot are not all read again in the same later one.
+  const maxAge = NET_FILES_MAX_AGE_MS * (0.75 + ((target.inode % 101) / 101) * 0.5);
+  if (cache && cached && cached.key === key && cache.now() - cached.readAt < maxAge) return { ...cached.files, fds };
+  const files = readNetNamespaceFilesOnly(procRoot, target);
+  cache?.namespaces.set(target.inode, { key, readAt: cache.now(), files });
+  return { ...files, fds };
+}
+
+function readNetNamespaceFilesOnly(procRoot: string, target: NamespaceTarget): Omit<NetNamespaceFiles, "fds"> {
+  const pidDir = joinPath(procRoot, String(target.readThrough));
+  const files: NetNamespaceFiles["files"] = {};
+  for (const name of NET_FILES) files[name] = readText(joinPath(pidDir, "net", name));
+  const sysPath = joinPath(pidDir, "root", "sys", "class", "net");
+  const names = listDir(sysPath);
+  const sysfs =
+    names === null
+      ? null
+      : { path: `/proc/${target.readThrough}/root/sys/class/net`, interfaces: Object.fromEntries(names.map((n) => [n, readSysfsInterface(joinPath(sysPath, n))])) };
+  return { inode: target.inode, readThrough: target.readThrough, files, sysfs };
+}
+
+/** Read and build every namespace given; the host's interfaces are read once for all of them. */
+export function readNetworkNamespaces(opts: {
+  procRoot: string;
+  hostPid: number;
+  targets: readonly NamespaceTarget[];
+  containerOf: (pid: number) => string | null;
+  /** Kept between snapshots (see NetReadCache); none: everything is read. */
+  cache?: NetReadCache;
+}): NetworkNamespace[] {
+  opts.cache?.keepNamespaces(opts.targets.map((t) => t.inode));
+  if (opts.targets.length === 0) return [];
+  const host = readHostInterfaces(opts.procRoot, opts.hostPid, opts.cache);
+  return opts.targets.map((t) => buildNetworkNamespace(readNetNamespaceFiles(opts.procRoot, t, opts.cache), host, opts.containerOf));
+}
