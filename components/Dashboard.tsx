@@ -2,12 +2,13 @@
 
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { useMemo, useState } from "react";
+import { useMemo, useState, type CSSProperties } from "react";
 import type { RuntimeKind, Snapshot } from "@/lib/model/types";
 import { ApiError, createDemoPod, deletePod } from "@/lib/view/api-client";
 import { chosenRuntime, creatableRuntimes } from "@/lib/view/runtimes";
 import { isRuntimeFault } from "@/lib/model/runtime-status";
 import { useLiveSnapshot } from "@/lib/view/use-live-snapshot";
+import { useFillViewport } from "@/lib/view/use-fill-viewport";
 import ConnectionIndicator from "./ConnectionIndicator";
 import ContainerDetails from "./ContainerDetails";
 import Timeline from "./Timeline";
@@ -80,8 +81,18 @@ export default function Dashboard({ token }: { token: string }) {
   }
   const wanted = selectedId === undefined ? (focusedPod?.sandboxId ?? null) : selectedId;
   const selected = shown && wanted && shown.containers.some((c) => c.id === wanted) ? wanted : null;
-  /** The details beside the main panel: for the graph, and for the overview once a container's are open. */
-  const beside = view === "graph" || (view === "overview" && selected !== null);
+  /**
+   * The details beside the main panel: for the overview once a container's are open (from
+   * 1024 px), and for the graph from 1536 px — narrower, the graph takes the full width (at
+   * 1280×720 a focused pod's smallest text is then 14.8 px instead of 10.8) and they go below.
+   */
+  const layout =
+    view === "graph"
+      ? { main: "2xl:flex-row 2xl:items-start", panel: "2xl:sticky 2xl:top-4", aside: "grid w-full items-start gap-4 lg:grid-cols-2 2xl:flex 2xl:w-[440px] 2xl:flex-col" }
+      : view === "overview" && selected !== null
+        ? { main: "lg:flex-row lg:items-start", panel: "", aside: "flex w-full flex-col gap-4 lg:w-[440px]" }
+        : { main: "", panel: "", aside: "grid w-full items-start gap-4 lg:grid-cols-2 2xl:grid-cols-3" };
+  const { ref: graphPanel, height: graphHeight } = useFillViewport();
   /** "Show the sample pod": the sample, its pod in focus. */
   const showSample = (loaded: LoadedSnapshot) => {
     setRecording({ loaded, source: "built-in sample" });
@@ -216,9 +227,9 @@ export default function Dashboard({ token }: { token: string }) {
       {data?.engine.state === "unreachable" && !anyRuntimeOk && !recording && <SampleOffer onShow={showSample} />}
       {recording && <RecordingBanner loaded={recording.loaded} source={recording.source} onBackToLive={backToLive} />}
 
-      {/* The graph keeps the details beside it (the overview too, when a container's are open); the wide views take the full width, the side panels go below. */}
-      <main className={`flex flex-1 flex-col gap-4 p-6 ${beside ? "lg:flex-row lg:items-start" : ""}`}>
-        <div className={`flex min-w-0 flex-1 flex-col ${view === "graph" ? "lg:sticky lg:top-4" : ""}`}>
+      {/* The side panels beside the main one or below it: see `layout`. */}
+      <main className={`flex flex-1 flex-col gap-4 p-6 ${layout.main}`}>
+        <div className={`flex min-w-0 flex-1 flex-col ${layout.panel}`}>
           {location.pod !== null && (
             <FocusBar
               podRef={location.pod}
@@ -231,10 +242,13 @@ export default function Dashboard({ token }: { token: string }) {
           <ViewTabs view={view} onChange={setView} />
           {view === "graph" ? (
             <section
+              ref={graphPanel}
               id={panelId("graph")}
               role="tabpanel"
               data-canvas
-              className={`relative h-[70vh] min-h-[480px] rounded-b-lg border border-t-0 border-slate-200 bg-white ${location.pod !== null ? "lg:h-[calc(100vh-14rem)]" : "lg:h-[calc(100vh-10rem)]"}`}
+              // The first screen's height below the header (measured; presentation mode sizes it in theme.css), on one-column screens 70vh.
+              style={graphHeight !== null ? ({ "--fill-height": `${graphHeight}px` } as CSSProperties) : undefined}
+              className={`relative h-[70vh] min-h-[480px] rounded-b-lg border border-t-0 border-slate-200 bg-white ${graphHeight !== null ? "lg:h-(--fill-height)" : ""}`}
               aria-label={focusedPod ? `Pod graph of pod ${focusedPod.name}` : "Pod graph"}
             >
               {recording && <RecordingMark kind={recording.loaded.sample ? "sample" : "recording"} className="absolute top-3 left-3 z-10" />}
@@ -278,7 +292,7 @@ export default function Dashboard({ token }: { token: string }) {
             </section>
           )}
         </div>
-        <aside className={beside ? "flex w-full flex-col gap-4 lg:w-[440px]" : "grid w-full items-start gap-4 lg:grid-cols-2 2xl:grid-cols-3"}>
+        <aside className={layout.aside}>
           {shown && selected && <ContainerDetails snapshot={shown} containerId={selected} onClose={() => setSelectedId(null)} />}
           {timelinePod && <Timeline key={timelinePod.id} podId={timelinePod.id} podName={timelinePod.name} />}
           {viewSnapshot && (

@@ -4,11 +4,19 @@ import { LAYOUT_SIZES, layoutPodGraph } from "@/lib/view/pod-graph-layout";
 import * as build from "@/test/support/model-builders";
 
 /** The demo pod (pause, nginx, ghost), the host's namespaces read: what a focused pod's graph draws. */
-function demo() {
+function demo(hostNetwork = false) {
   const id = "demo-sandbox";
   const shared: NamespaceType[] = ["net", "ipc", "pid"];
   const member = (name: string): Container =>
-    build.container({ id: `demo-${name}`, name: `demo-${name}`, podId: id, role: "member", sharedWithSandbox: shared, own: ["mnt", "uts"] });
+    build.container({
+      id: `demo-${name}`,
+      name: `demo-${name}`,
+      podId: id,
+      role: "member",
+      sharedWithSandbox: shared,
+      own: ["mnt", "uts"],
+      ...(hostNetwork && name === "nginx" ? { sharedWithHost: ["net", "cgroup", "user", "time"] as NamespaceType[] } : {}),
+    });
   const members = [member("nginx"), member("ghost")];
   return build.snapshot({
     host: { hostname: "test", kernel: "6.1.0", cgroupVersion: "hybrid", namespaces: { net: 1, ipc: 2, pid: 3 }, namespacesFrom: 1 },
@@ -33,7 +41,7 @@ describe("layoutPodGraph, compact (one pod in focus)", () => {
       expect(a.x - hub(compact).x).toBeCloseTo(b.x - hub(full).x);
       expect(a.y - hub(compact).y).toBeCloseTo(b.y - hub(full).y);
     }
-    // Much less tall: the host box, then the pod's band, not the circle packing needs.
+    // Much less tall: the pod's band, not the circle packing needs.
     expect(compact.height).toBeLessThan(full.height * 0.6);
     expect(compact.width).toBeLessThanOrEqual(full.width);
     // Every node and its labels inside the drawing and inside the pod's box.
@@ -49,7 +57,16 @@ describe("layoutPodGraph, compact (one pod in focus)", () => {
       expect(n.x + halfWidth).toBeLessThanOrEqual(compact.width);
       expect(n.y + below).toBeLessThanOrEqual(compact.height);
     }
-    // The pod's box sits below the host box.
-    expect(cluster.y + box.y).toBeGreaterThan(compact.host!.y + compact.host!.height / 2);
+    // Nothing has an edge to the host (cgroup, user, time are said on each member): no host box.
+    expect(full.host).not.toBeNull();
+    expect(compact.host).toBeNull();
+  });
+
+  it("keeps the host box when a member shares a namespace drawn as an edge to it, the pod's box below it", () => {
+    const compact = layoutPodGraph(demo(true), { compact: true });
+    const cluster = compact.clusters[0]!;
+    expect(compact.host).not.toBeNull();
+    expect(compact.hostEdges.map((e) => [e.containerId, e.shared])).toEqual([["demo-nginx", ["net"]]]);
+    expect(cluster.y + cluster.box!.y).toBeGreaterThan(compact.host!.y + compact.host!.height / 2);
   });
 });

@@ -287,11 +287,14 @@ export interface LayoutOptions {
 export function layoutPodGraph({ pods, containers, links, host }: Input, { compact = false }: LayoutOptions = {}): PodGraphLayout {
   const podIds = new Set(pods.map((p) => p.id));
   const sharedByMember = new Map(links.map((l) => [l.memberId, l.shared]));
-  const hasHost = Object.keys(host.namespaces).length > 0;
+  const sharesHostEdge = (c: Container) => c.sharedWithHost.some((t) => HOST_EDGE_TYPES.includes(t));
+  // In focus, the host box only when something has an edge to it: each member's label already
+  // says what it shares with the host, and the box would take a third of the drawing's height.
+  const hasHost = Object.keys(host.namespaces).length > 0 && (!compact || containers.some(sharesHostEdge));
   const standalone = containers.filter((c) => c.podId === null || !podIds.has(c.podId)).sort(byNameThenId);
   // Standalone containers in a host namespace (`--network host`, …) sit in a row right under
   // the host box, so their edges to it are short and cross nothing.
-  const inHostRow = (c: Container) => hasHost && c.sharedWithHost.some((t) => HOST_EDGE_TYPES.includes(t));
+  const inHostRow = (c: Container) => hasHost && sharesHostEdge(c);
   const hostRow = standalone.filter(inHostRow);
   const items: Item[] = [
     ...[...pods].sort((a, b) => byString(a.id, b.id)).map((pod) => podItem(pod, containers, sharedByMember)),
