@@ -20,7 +20,7 @@ import { parseLiveMessage, type EngineFeed } from "@/lib/model/live-messages";
 import type { SnapshotDelta } from "@/lib/model/snapshot-delta";
 import type { Snapshot } from "@/lib/model/types";
 import { fetchSnapshot, markArrival, setSnapshotVersion, snapshotVersion } from "./api-client";
-import { DeltaFollower, type FollowResult } from "./delta-follower";
+import { DeltaFollower } from "./delta-follower";
 
 export const SNAPSHOT_KEY = "/api/snapshot";
 const EVENTS_URL = "/api/events";
@@ -113,31 +113,25 @@ export function useLiveSnapshot() {
     refetchSnapshot = () => void mutate();
     globalMutateSnapshot = (s) => mutate(s, { revalidate: false });
   }, [mutate]);
+  const { cache } = useSWRConfig();
   const connection = useLiveEvents(isTimelineKey, {
-    version: () => snapshotVersion(data),
+    version: () => snapshotVersion(cache.get(SNAPSHOT_KEY)?.data as Snapshot | undefined),
     delta(delta) {
       markArrival(delta.to);
-      void mutate(
-        (current) => {
-          const result = follower.receive(current, delta);
-          return showOrRefetch(result, current);
-        },
-        { revalidate: false },
-      );
+      // Decided here, not in a mutate updater: any mutate while a request is on its way makes
+      // SWR drop that request's answer, so mutate is called only to show a new snapshot.
+      const result = follower.receive(cache.get(SNAPSHOT_KEY)?.data as Snapshot | undefined, delta);
+      if (result.kind === "show") {
+        setSnapshotVersion(result.snapshot, result.version);
+        void mutate(result.snapshot, { revalidate: false });
+      } else if (result.kind === "refetch") {
+        void mutate();
+      }
     },
     resync: () => void mutate(),
     open: setStreamOpen,
   });
   return { data, error, mutate, connection, version: snapshotVersion(data) };
-}
-
-function showOrRefetch(result: FollowResult, current: Snapshot | undefined): Snapshot | undefined {
-  if (result.kind === "show") {
-    setSnapshotVersion(result.snapshot, result.version);
-    return result.snapshot;
-  }
-  if (result.kind === "refetch") setTimeout(() => refetchSnapshot(), 0);
-  return current;
 }
 
 /** What a page that follows snapshot deltas does with them (useLiveSnapshot). */
