@@ -41,12 +41,14 @@ import { fitLinear, round, summarize, type Summary } from "./stats";
 import { closeBrowsers, measureBrowser, measureDeltas, soak, type BrowserResult, type DeltaResult, type SoakResult } from "./node-scale";
 import { pidsListeningOn } from "../proc-net";
 
-const SAMPLES = 20;
+/** Warm requests per scenario (POD_ANATOMY_BENCH_SAMPLES: fewer for a quick look on a loaded machine). */
+const SAMPLES = Number(process.env.POD_ANATOMY_BENCH_SAMPLES ?? 20);
 const EXTRA_PROCESSES = 1000;
 /** The node scale (issue 15): the kubelet's default max-pods, and a busy node's host processes. */
 const NODE_PODS = 110;
 const NODE_PROCESSES = 5000;
-const POD_STEPS = [0, 10, 50, NODE_PODS];
+/** The numbers of pods measured (POD_ANATOMY_BENCH_STEPS, e.g. "0,110": the node measures need 110). */
+const POD_STEPS = (process.env.POD_ANATOMY_BENCH_STEPS ?? `0,10,50,${NODE_PODS}`).split(",").map(Number);
 /** Extra host processes started at each step: 1,000, and 5,000 at node scale. */
 const extraFor = (pods: number) => (pods === NODE_PODS ? NODE_PROCESSES : EXTRA_PROCESSES);
 const DELTA_TRIALS = 5;
@@ -628,7 +630,7 @@ async function main() {
   const oursScaling = scaling(scenarios, (s) => s.ours.warm.median);
   const cpuScaling = scaling(scenarios, (s) => s.ours.serverCpuMsPerRequest);
   const cliScaling = scaling(scenarios, (s) => s.cli.warm.median);
-  const heavy = scenarios.find((s) => s.pods === 50 && s.extraProcesses === EXTRA_PROCESSES)!;
+  const heavy = scenarios.find((s) => s.pods === 50 && s.extraProcesses === EXTRA_PROCESSES) ?? scenarios.at(-1)!;
   const node = scenarios.find((s) => s.pods === NODE_PODS && s.extraProcesses === NODE_PROCESSES)!;
   const nodeFresh = node.ours.fresh?.all ?? node.ours.warm;
   const nodeRatio = round(nodeFresh.median / node.cli.warm.median, 3);
