@@ -54,7 +54,14 @@ const DeltaOpSchema: z.ZodType<DeltaOp> = z.discriminatedUnion("op", [
     key: z.string().min(1),
     remove: z.array(ItemId).optional(),
     patch: z
-      .array(z.object({ id: ItemId, set: z.array(z.tuple([PathSchema, z.unknown()])).optional(), del: z.array(PathSchema).optional() }))
+      .array(
+        z.object({
+          id: ItemId,
+          set: z.array(z.tuple([PathSchema, z.unknown()])).optional(),
+          del: z.array(PathSchema).optional(),
+          splice: z.array(z.tuple([PathSchema, z.number().int().nonnegative(), z.number().int().nonnegative(), z.array(z.unknown())])).optional(),
+        }),
+      )
       .optional(),
     insert: z.array(z.object({ at: z.number().int().nonnegative(), item: z.unknown() })).optional(),
     order: z.array(ItemId).optional(),

@@ -75,6 +75,20 @@ describe("snapshot deltas on recorded snapshots", () => {
     expect(delta.ops).toContainEqual({ op: "replace", key: "warnings" });
   });
 
+  it("a long array changed in one place is spliced, not sent whole (a host namespace's containerIds)", () => {
+    const a = clone(twoPods);
+    const ns = a.namespaces[0]!;
+    ns.containerIds = Array.from({ length: 40 }, (_, i) => `${String(i).padStart(2, "0")}${"a".repeat(62)}`);
+    const b = clone(a);
+    b.namespaces[0]!.containerIds.splice(17, 0, "new".padEnd(64, "b"));
+    const delta = roundTrip(a, b);
+    expect(delta.ops).toEqual([{ op: "collection", key: "namespaces", patch: [{ id: ns.id, splice: [[["containerIds"], 17, 0, ["new".padEnd(64, "b")]]] }] }]);
+    const c = clone(b);
+    c.namespaces[0]!.containerIds.splice(3, 2);
+    roundTrip(b, c);
+    roundTrip(c, a);
+  });
+
   it("a collection whose ids are not unique is sent whole", () => {
     const b = clone(twoPods);
     b.links = [...b.links, ...b.links];

@@ -22,12 +22,19 @@ export type ItemId = string | number;
 /** Keys into nested objects, from an item (or a field) down; arrays are never entered (replaced whole). */
 export type Path = string[];
 
-/** The changes to one item: values set at paths, and paths deleted. */
+/** The changes to one item: values set at paths, paths deleted, and long arrays spliced (path, start, how many removed, what is put there). */
 export interface ItemPatch {
   id: ItemId;
   set?: [Path, unknown][];
   del?: Path[];
+  splice?: [Path, number, number, unknown[]][];
 }
+
+/**
+ * Arrays at least this long are spliced rather than set whole when they changed in one place
+ * (a namespace's containerIds at 330 containers is 22 KB; one container more is one id).
+ */
+const SPLICE_FROM = 8;
 
 export type DeltaOp =
   /** A top-level field, replaced whole (value absent: the field is gone). */
@@ -88,16 +95,24 @@ export function jsonEqual(a: Json, b: Json): boolean {
 }
 
 /** The changes from object a to object b, field by field (objects entered, everything else set whole). */
-function diffObject(a: JsonObject, b: JsonObject, path: Path, set: [Path, unknown][], del: Path[]): void {
+function diffObject(a: JsonObject, b: JsonObject, path: Path, out: Required<Omit<ItemPatch, "id">>): void {
   for (const k in b) {
     const bv = b[k];
     if (bv === undefined) continue;
     const av = a[k];
     if (av === bv) continue;
-    if (isObject(av) && isObject(bv)) diffObject(av, bv, [...path, k], set, del);
-    else if (!jsonEqual(av, bv)) set.push([[...path, k], bv]);
+    if (isObject(av) && isObject(bv)) diffObject(av, bv, [...path, k], out);
+    else if (Array.isArray(av) && Array.isArray(bv) && av.length >= SPLICE_FROM && bv.length >= SPLICE_FROM) {
+      // One splice: what lies between the common start and the common end.
+      let start = 0;
+      while (start < av.length && start < bv.length && jsonEqual(av[start], bv[start])) start++;
+      if (start === av.length && start === bv.length) continue;
+      let end = 0;
+      while (end < av.length - start && end < bv.length - start && jsonEqual(av[av.length - 1 - end], bv[bv.length - 1 - end])) end++;
+      out.splice.push([[...path, k], start, av.length - start - end, bv.slice(start, bv.length - end)]);
+    } else if (!jsonEqual(av, bv)) out.set.push([[...path, k], bv]);
   }
-  for (const k in a) if (a[k] !== undefined && b[k] === undefined) del.push([...path, k]);
+  for (const k in a) if (a[k] !== undefined && b[k] === undefined) out.del.push([...path, k]);
 }
 
 function diffCollection(key: string, a: readonly Json[], b: readonly Json[], idOf: (item: Json) => ItemId): DeltaOp | null {
@@ -124,10 +139,11 @@ function diffCollection(key: string, a: readonly Json[], b: readonly Json[], idO
     keptInB.push(id);
     if (before === item) return;
     if (isObject(before) && isObject(item)) {
-      const set: [Path, unknown][] = [];
-      const del: Path[] = [];
-      diffObject(before, item, [], set, del);
-      if (set.length > 0 || del.length > 0) patch.push({ id, ...(set.length ? { set } : {}), ...(del.length ? { del } : {}) });
+      const out: Required<Omit<ItemPatch, "id">> = { set: [], del: [], splice: [] };
+      diffObject(before, item, [], out);
+      const { set, del, splice } = out;
+      if (set.length > 0 || del.length > 0 || splice.length > 0)
+        patch.push({ id, ...(set.length ? { set } : {}), ...(del.length ? { del } : {}), ...(splice.length ? { splice } : {}) });
     } else if (!jsonEqual(before, item)) {
       // Not an object (never in a Snapshot): the item goes out and in again.
       remove.push(id);
@@ -190,6 +206,12 @@ function deleteIn(obj: JsonObject, path: Path, at = 0): JsonObject {
   return isObject(child) ? { ...obj, [k]: deleteIn(child, path, at + 1) } : obj;
 }
 
+function getIn(obj: JsonObject, path: Path): Json {
+  let v: Json = obj;
+  for (const k of path) v = isObject(v) ? v[k] : undefined;
+  return v;
+}
+
 /** Thrown when a delta does not fit the snapshot it is applied to: the page refetches. */
 export class DeltaMismatchError extends Error {
   constructor(message: string) {
@@ -215,6 +237,11 @@ function applyCollection(key: string, items: readonly Json[], op: Extract<DeltaO
     let next: JsonObject = item;
     for (const [path, value] of p.set ?? []) next = setIn(next, path, value);
     for (const path of p.del ?? []) next = deleteIn(next, path);
+    for (const [path, start, removed, items] of p.splice ?? []) {
+      const array = getIn(next, path);
+      if (!Array.isArray(array) || start + removed > array.length) throw new DeltaMismatchError(`${key}: item ${id} has no array at ${path.join(".")} to splice`);
+      next = setIn(next, path, [...array.slice(0, start), ...items, ...array.slice(start + removed)]);
+    }
     out.push(next);
   }
   if (patches.size > 0) throw new DeltaMismatchError(`${key}: no item ${[...patches.keys()][0]} to patch`);
