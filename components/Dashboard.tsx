@@ -46,8 +46,8 @@ function describe(err: unknown): Notice {
 }
 
 export default function Dashboard({ token }: { token: string }) {
-  // Container changes arrive as events (revalidated at once); usage refreshes every 2 s.
-  const { data, error, mutate, connection } = useLiveSnapshot();
+  // Container changes arrive as deltas of the snapshot at once; usage with a delta every 2 s.
+  const { data, error, mutate, connection, version } = useLiveSnapshot();
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
   /** A snapshot file or the built-in sample: shown instead of the live snapshot until "Back to live". */
@@ -163,7 +163,8 @@ export default function Dashboard({ token }: { token: string }) {
     );
 
   return (
-    <div className="flex min-h-screen flex-col">
+    // data-snapshot-version: the version shown (the bench times from its arrival to the frame showing it).
+    <div className="flex min-h-screen flex-col" data-snapshot-version={recording ? undefined : version}>
       <header className="flex flex-wrap items-center gap-4 border-b border-slate-200 bg-white px-6 py-3">
         <div className="mr-auto">
           <h1 className="text-2xl font-bold tracking-tight">Pod Anatomy</h1>

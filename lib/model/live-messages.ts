@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { ContainerEventSchema, type ContainerEvent } from "./engine-events";
+import type { DeltaOp, SnapshotDelta } from "./snapshot-delta";
 
 /** The server's connection to the engine's event stream. */
 export type EngineFeed =
@@ -22,7 +23,19 @@ export type LiveMessage =
    * `event: feed` — sent on connect and whenever the server's feed of one runtime's changes
    * (`runtime`: its id, "docker" for the engine) changes state; subscribers counts the open streams.
    */
-  | { type: "feed"; runtime: string; feed: EngineFeed; subscribers: number };
+  | { type: "feed"; runtime: string; feed: EngineFeed; subscribers: number }
+  /**
+   * `event: delta` — the server built a new snapshot (after a change, or for usage every
+   * few seconds): what changed from version `from` to `to` (snapshot-delta.ts). A page
+   * holding version `from` applies it; one that holds another refetches GET /api/snapshot.
+   */
+  | { type: "delta"; delta: SnapshotDelta }
+  /**
+   * `event: resync` — sent on connect to a page that said which version it holds
+   * (`?version=N`) when the server cannot bring it up to date with deltas: it refetches.
+   * `version` is the server's latest.
+   */
+  | { type: "resync"; version: number };
 
 const EngineFeedSchema: z.ZodType<EngineFeed> = z.discriminatedUnion("state", [
   z.object({ state: z.literal("connecting") }),
@@ -32,10 +45,40 @@ const EngineFeedSchema: z.ZodType<EngineFeed> = z.discriminatedUnion("state", [
 const FeedPayload = z.object({ runtime: z.string(), feed: EngineFeedSchema, subscribers: z.number().int().nonnegative() });
 const RuntimePayload = z.object({ runtime: z.string(), containerId: z.string().min(1), action: z.string() });
 
+const ItemId = z.union([z.string(), z.number()]);
+const PathSchema = z.array(z.string()).min(1);
+const DeltaOpSchema: z.ZodType<DeltaOp> = z.discriminatedUnion("op", [
+  z.object({ op: z.literal("replace"), key: z.string().min(1), value: z.unknown().optional() }),
+  z.object({
+    op: z.literal("collection"),
+    key: z.string().min(1),
+    remove: z.array(ItemId).optional(),
+    patch: z
+      .array(
+        z.object({
+          id: ItemId,
+          set: z.array(z.tuple([PathSchema, z.unknown()])).optional(),
+          del: z.array(PathSchema).optional(),
+          splice: z.array(z.tuple([PathSchema, z.number().int().nonnegative(), z.number().int().nonnegative(), z.array(z.unknown())])).optional(),
+        }),
+      )
+      .optional(),
+    insert: z.array(z.object({ at: z.number().int().nonnegative(), item: z.unknown() })).optional(),
+    order: z.array(ItemId).optional(),
+  }),
+]) as z.ZodType<DeltaOp>;
+/** A delta as GET /api/events sends it (lib/model/snapshot-delta.ts). */
+export const SnapshotDeltaSchema: z.ZodType<SnapshotDelta> = z.object({
+  from: z.number().int().nonnegative(),
+  to: z.number().int().positive(),
+  ops: z.array(DeltaOpSchema),
+});
+const ResyncPayload = z.object({ version: z.number().int().nonnegative() });
+
 /** One server-sent event: `event: <type>` and the message as JSON on one `data:` line. */
 export function toSseFrame(message: LiveMessage): string {
   const { type, ...rest } = message;
-  const payload = type === "container" ? message.event : rest;
+  const payload = type === "container" ? message.event : type === "delta" ? message.delta : rest;
   return `event: ${message.type}\ndata: ${JSON.stringify(payload)}\n\n`;
 }
 
@@ -58,6 +101,14 @@ export function parseLiveMessage(type: string, data: string): LiveMessage | null
   if (type === "runtime") {
     const parsed = RuntimePayload.safeParse(json);
     return parsed.success ? { type: "runtime", ...parsed.data } : null;
+  }
+  if (type === "delta") {
+    const parsed = SnapshotDeltaSchema.safeParse(json);
+    return parsed.success ? { type: "delta", delta: parsed.data } : null;
+  }
+  if (type === "resync") {
+    const parsed = ResyncPayload.safeParse(json);
+    return parsed.success ? { type: "resync", version: parsed.data.version } : null;
   }
   return null;
 }

@@ -176,13 +176,22 @@ function containerIdFromSegment(segment: string): string | null {
  */
 export function containerIdFromCgroups(entries: CgroupEntry[]): string | null {
   for (const entry of entries) {
-    let found: string | null = null;
-    const segments = entry.path.split("/");
-    segments.forEach((segment, at) => {
-      const id = containerIdFromSegment(segment);
-      if (id !== null && !isLibpodPodSegment(segments, at)) found = id;
-    });
+    const found = containerIdFromCgroupPath(entry.path);
     if (found !== null) return found;
   }
   return null;
+}
+
+/**
+ * The 64-hex container id a cgroup path names (its LAST segment holding one; a Podman pod's
+ * own cgroup is not a container's), or null: "/", "/system.slice/docker.service", ….
+ */
+export function containerIdFromCgroupPath(path: string): string | null {
+  let found: string | null = null;
+  const segments = path.split("/");
+  segments.forEach((segment, at) => {
+    const id = containerIdFromSegment(segment);
+    if (id !== null && !isLibpodPodSegment(segments, at)) found = id;
+  });
+  return found;
 }

@@ -157,6 +157,11 @@ export class EventHub {
     this.broadcast({ type: "container", event });
   }
 
+  /** Send every subscriber a message that does not come from a runtime (a snapshot's delta: snapshot.ts). */
+  publish(message: LiveMessage): void {
+    this.broadcast(message);
+  }
+
   private feedMessage(f: Follower): LiveMessage {
     return { type: "feed", runtime: f.runtime.id, feed: f.feed, subscribers: this.listeners.size };
   }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { containerIdFromCgroups } from "@/lib/model/parse-proc";
 import type { ProcScan } from "@/lib/model/types";
 import { mergeScans, ParallelProcScanner, splitShares, type StartWorker } from "./proc-scan";
-import { scanProcesses } from "./procfs";
+import { scanContainerProcesses, scanProcesses } from "./procfs";
 
 const PROC = fileURLToPath(new URL("../../test/fixtures/proc-basic/", import.meta.url)).replace(/\/$/, "");
 
@@ -41,6 +41,15 @@ describe("splitShares and mergeScans", () => {
 });
 
 describe("ParallelProcScanner", () => {
+  it("with a cgroup root, reads what scanContainerProcesses reads (the processes of containers), on two threads", async () => {
+    const node = fileURLToPath(new URL("../../test/fixtures/node-v1-cgroupfs-docker/", import.meta.url));
+    const scanner = new ParallelProcScanner(realWorker);
+    const expected = scanContainerProcesses(`${node}proc`, `${node}cgroup`);
+    expect(expected.processes.length).toBeGreaterThan(2);
+    expect(await scanner.scan(`${node}proc`, `${node}cgroup`)).toStrictEqual(expected);
+    expect(scanner.threads).toBe(2);
+  });
+
   it("reads exactly what scanProcesses reads, on two threads", async () => {
     const scanner = new ParallelProcScanner(realWorker);
     expect(await scanner.scan(PROC)).toStrictEqual(scanProcesses(PROC));

@@ -5,19 +5,24 @@ import "server-only";
  * (proc-scan.worker.ts), each reading half of the PIDs with the synchronous reads of
  * procfs.ts. Reading procfs is system-call bound, and the kernel serves two threads on two
  * cores side by side: about half the wall time of one thread (see README, Performance).
+ * The PIDs read are those of containers, found from their cgroups (procfs.ts
+ * containerPidsToRead), and PID 1; host processes are only counted, from the listing of
+ * /proc. Without a cgroup hierarchy to list, every PID's /proc/PID/cgroup is read.
  *
  * When the worker cannot start or dies, its share is read on this thread, and every later
  * scan stays on this thread: slower, never incomplete.
  */
 import { Worker } from "node:worker_threads";
 import type { ProcScan } from "@/lib/model/types";
-import { listPids, scanPids } from "./procfs";
+import { containerPidsToRead, countOutside, listPids, scanPids, withoutChildren, type ScanShare } from "./procfs";
 
 /** A share of the scan, sent to the worker. */
 export interface ScanRequest {
   id: number;
   procRoot: string;
   pids: number[];
+  /** Also the children of each process read in full (ScanShare.children). */
+  children: boolean;
 }
 
 /**
@@ -35,14 +40,16 @@ export function splitShares(pids: readonly number[]): [number[], number[]] {
   return [pids.filter((_, i) => i % 2 === 0), pids.filter((_, i) => i % 2 === 1)];
 }
 
-/** One scan from two, processes and skipped each ascending by PID. */
-export function mergeScans(a: ProcScan, b: ProcScan): ProcScan {
+/** One scan from two, processes and skipped each ascending by PID (children, when either has them, joined). */
+export function mergeScans(a: ScanShare, b: ScanShare): ScanShare {
   const byPid = <T extends { pid: number }>(x: T, y: T) => x.pid - y.pid;
-  return {
+  const merged: ScanShare = {
     processes: [...a.processes, ...b.processes].sort(byPid),
     outsideContainers: a.outsideContainers + b.outsideContainers,
     skipped: [...a.skipped, ...b.skipped].sort(byPid),
   };
+  if (a.children || b.children) merged.children = [...(a.children ?? []), ...(b.children ?? [])];
+  return merged;
 }
 
 /**
@@ -52,11 +59,11 @@ export function mergeScans(a: ProcScan, b: ProcScan): ProcScan {
  */
 const PIDS_PER_TURN = 128;
 
-async function scanYielding(pids: number[], procRoot: string): Promise<ProcScan> {
-  let scan: ProcScan = { processes: [], outsideContainers: 0, skipped: [] };
+async function scanYielding(pids: number[], procRoot: string, children: boolean): Promise<ScanShare> {
+  let scan: ScanShare = { processes: [], outsideContainers: 0, skipped: [], ...(children ? { children: [] } : {}) };
   for (let i = 0; i < pids.length; i += PIDS_PER_TURN) {
     if (i > 0) await new Promise(setImmediate);
-    scan = mergeScans(scan, scanPids(pids.slice(i, i + PIDS_PER_TURN), procRoot));
+    scan = mergeScans(scan, scanPids(pids.slice(i, i + PIDS_PER_TURN), procRoot, { children }));
   }
   return scan;
 }
@@ -71,7 +78,7 @@ export class ParallelProcScanner {
   /** Why the worker is not used (it failed to start, or died); null while it works. */
   private failure: string | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, (scan: ProcScan | null) => void>();
+  private readonly pending = new Map<number, (scan: ScanShare | null) => void>();
 
   constructor(private readonly startWorker: StartWorker = startScanWorker) {}
 
@@ -85,23 +92,41 @@ export class ParallelProcScanner {
     return this.failure;
   }
 
-  /** Every process in procRoot, as scanProcesses reads them. */
-  async scan(procRoot = "/proc"): Promise<ProcScan> {
-    const [here, there] = splitShares(listPids(procRoot));
-    const fromWorker = this.askWorker(there, procRoot); // posted first: the worker reads while this thread does
-    const local = await scanYielding(here, procRoot);
-    const remote = (await fromWorker) ?? scanPids(there, procRoot);
+  /**
+   * Every process in procRoot, as scanContainerProcesses reads them (procfs.ts): those of
+   * containers, found from the cgroups in cgroupRoot, and PID 1; without cgroupRoot, or when
+   * no hierarchy can be listed there, as scanProcesses does (every PID's cgroup file).
+   */
+  async scan(procRoot = "/proc", cgroupRoot?: string): Promise<ProcScan> {
+    const all = listPids(procRoot);
+    const toRead = cgroupRoot === undefined ? null : containerPidsToRead(cgroupRoot);
+    if (toRead === null) return withoutChildren(await this.scanShared(all, procRoot, false));
+    const first = await this.scanShared(toRead, procRoot, true);
+    // Children not in a container's cgroup.procs: zombies (or a process that moved): few, read here.
+    const read = new Set(toRead);
+    const extra = [...new Set((first.children ?? []).filter((pid) => !read.has(pid)))].sort((a, b) => a - b);
+    const scan = withoutChildren(mergeScans(first, scanPids(extra, procRoot)));
+    scan.outsideContainers = countOutside(all, scan);
+    return scan;
+  }
+
+  /** pids read on two threads. */
+  private async scanShared(pids: readonly number[], procRoot: string, children: boolean): Promise<ScanShare> {
+    const [here, there] = splitShares(pids);
+    const fromWorker = this.askWorker(there, procRoot, children); // posted first: the worker reads while this thread does
+    const local = await scanYielding(here, procRoot, children);
+    const remote = (await fromWorker) ?? scanPids(there, procRoot, { children });
     return mergeScans(local, remote);
   }
 
   /** The worker's scan of pids; null when there is no working worker (the caller reads them). */
-  private askWorker(pids: number[], procRoot: string): Promise<ProcScan | null> {
+  private askWorker(pids: number[], procRoot: string, children: boolean): Promise<ScanShare | null> {
     const worker = this.ensureWorker();
     if (worker === null) return Promise.resolve(null);
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      const request: ScanRequest = { id, procRoot, pids };
+      const request: ScanRequest = { id, procRoot, pids, children };
       worker.postMessage(request);
     });
   }
@@ -112,7 +137,7 @@ export class ParallelProcScanner {
       const worker = this.startWorker();
       worker.unref(); // never what keeps the server from exiting
       worker.on("message", ({ id, json }: ScanReply) => {
-        this.pending.get(id)?.(JSON.parse(json) as ProcScan);
+        this.pending.get(id)?.(JSON.parse(json) as ScanShare);
         this.pending.delete(id);
       });
       worker.on("error", (err) => this.fail(err.message));

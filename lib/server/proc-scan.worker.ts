@@ -9,7 +9,7 @@ import { scanPids } from "./procfs";
 
 const port = parentPort;
 if (port === null) throw new Error("proc-scan.worker.ts runs only as a worker thread (see proc-scan.ts)");
-port.on("message", ({ id, pids, procRoot }: ScanRequest) => {
-  const reply: ScanReply = { id, json: JSON.stringify(scanPids(pids, procRoot)) };
+port.on("message", ({ id, pids, procRoot, children }: ScanRequest) => {
+  const reply: ScanReply = { id, json: JSON.stringify(scanPids(pids, procRoot, { children })) };
   port.postMessage(reply);
 });

@@ -11,6 +11,7 @@ import "server-only";
 import { hostname, release } from "node:os";
 
 import {
+  containerIdFromCgroupPath,
   containerIdFromCgroups,
   parseCgroupFile,
   parseCmdline,
@@ -164,25 +165,158 @@ function skipReason(err: unknown): string {
  * three quarters of the scan. PID 1 is read in full all the same: it is PID 1 for the
  * containers that share the host's pid namespace.
  *
+ * This reads one file of every host process: scanContainerProcesses, which finds the
+ * processes of containers from their cgroups, reads none; it falls back to this.
+ *
  * A process that vanishes mid-read, cannot be read or is corrupt goes to `skipped` with the
  * reason; one process never makes the scan throw. Only listing procRoot itself can throw.
  */
 export function scanProcesses(procRoot = "/proc"): ProcScan {
-  return scanPids(listPids(procRoot), procRoot);
+  return withoutChildren(scanPids(listPids(procRoot), procRoot));
 }
 
-/** scanProcesses for the given PIDs only (one share of a scan split across threads: proc-scan.ts). */
-export function scanPids(pids: readonly number[], procRoot = "/proc"): ProcScan {
-  const scan: ProcScan = { processes: [], outsideContainers: 0, skipped: [] };
+/** A share of a scan (proc-scan.ts): the ProcScan, and the children of the processes read in full, when asked for. */
+export interface ScanShare extends ProcScan {
+  children?: number[];
+}
+
+export function withoutChildren(share: ScanShare): ProcScan {
+  return { processes: share.processes, outsideContainers: share.outsideContainers, skipped: share.skipped };
+}
+
+/**
+ * scanProcesses for the given PIDs only (one share of a scan split across threads: proc-scan.ts).
+ * With `children`, also the children of each process read in full (/proc/PID/task/PID/children):
+ * a zombie has left its cgroup's cgroup.procs, not its parent.
+ */
+export function scanPids(pids: readonly number[], procRoot = "/proc", opts: { children?: boolean } = {}): ScanShare {
+  const scan: ScanShare = { processes: [], outsideContainers: 0, skipped: [] };
+  const children: number[] = [];
   for (const pid of pids) {
     try {
       const cgroups = readCgroups(pid, procRoot);
-      if (pid === 1 || containerIdFromCgroups(cgroups) !== null) scan.processes.push(readProcess(pid, procRoot, cgroups));
-      else scan.outsideContainers++;
+      if (pid === 1 || containerIdFromCgroups(cgroups) !== null) {
+        scan.processes.push(readProcess(pid, procRoot, cgroups));
+        if (opts.children) children.push(...readChildren(pid, procRoot));
+      } else scan.outsideContainers++;
     } catch (err) {
       scan.skipped.push({ pid, reason: skipReason(err) });
     }
   }
+  if (opts.children) scan.children = children;
+  return scan;
+}
+
+/** The children of a process's main thread (empty when the file is missing: a kernel without CONFIG_PROC_CHILDREN, a vanished process). */
+function readChildren(pid: number, procRoot: string): number[] {
+  try {
+    const text = readFileSync(joinPath(procRoot, String(pid), "task", String(pid), "children"), "utf8");
+    return text.split(" ").filter((t) => t !== "").map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Controller hierarchies of cgroup v1 whose cgroup.procs list container processes, in order
+ * of preference (every runtime joins these). pids first: its directories hold 9 files where
+ * memory's hold 37, and the walk lists each directory (measured here: ~2.5× faster).
+ */
+const V1_LISTING_HIERARCHIES = ["pids", "memory", "cpu,cpuacct", "cpu", "systemd"];
+
+/** The cgroup hierarchy whose directories list the processes of containers: the unified root on v2, a v1 controller's otherwise; null when none is mounted. */
+export function listingHierarchy(cgroupRoot = "/sys/fs/cgroup"): string | null {
+  const version = readCgroupVersion(cgroupRoot);
+  if (version === "v2") return cgroupRoot;
+  if (version === "unknown") return null;
+  const dir = V1_LISTING_HIERARCHIES.map((c) => joinPath(cgroupRoot, c)).find(isDirectory);
+  return dir ?? null;
+}
+
+/**
+ * Every process in a container's cgroup, and the container: the cgroup directories of
+ * `hierarchy` whose path names a container id (containerIdFromCgroupPath, the rule the scan
+ * applies to /proc/PID/cgroup), each with its cgroup.procs. Reads the cgroup tree, not /proc:
+ * the cost grows with cgroups (containers, services), not with host processes. Throws when
+ * the hierarchy itself cannot be listed; a cgroup that vanishes meanwhile is left out.
+ */
+export function containerProcessesFromCgroups(hierarchy: string): Map<number, string> {
+  const found = new Map<number, string>();
+  const walk = (dir: string, path: string) => {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      if (path === "") throw err;
+      return; // removed meanwhile
+    }
+    const id = path === "" ? null : containerIdFromCgroupPath(path);
+    if (id !== null) {
+      let text = "";
+      try {
+        text = readFileSync(joinPath(dir, "cgroup.procs"), "utf8");
+      } catch {
+        // removed meanwhile
+      }
+      for (const line of text.split("\n")) if (line !== "") found.set(Number(line), id);
+    }
+    for (const e of entries) if (e.isDirectory()) walk(joinPath(dir, e.name), `${path}/${e.name}`);
+  };
+  walk(hierarchy, "");
+  return found;
+}
+
+/**
+ * What the scan reads in full, found without reading /proc/PID of host processes: PID 1, and
+ * the processes the cgroups of containers list (containerProcessesFromCgroups), ascending;
+ * null when no cgroup hierarchy can be listed (then every /proc/PID/cgroup is read: scanProcesses).
+ */
+export function containerPidsToRead(cgroupRoot: string): number[] | null {
+  const hierarchy = listingHierarchy(cgroupRoot);
+  if (hierarchy === null) return null;
+  let found: Map<number, string>;
+  try {
+    found = containerProcessesFromCgroups(hierarchy);
+  } catch {
+    return null;
+  }
+  found.delete(1);
+  return [1, ...[...found.keys()].sort((a, b) => a - b)];
+}
+
+/**
+ * The count of the processes listed in `all` that the scan did not read in full nor skip:
+ * those outside every container.
+ */
+export function countOutside(all: readonly number[], scan: ProcScan): number {
+  const seen = new Set<number>();
+  for (const p of scan.processes) seen.add(p.pid);
+  for (const p of scan.skipped) seen.add(p.pid);
+  let outside = 0;
+  for (const pid of all) if (!seen.has(pid)) outside++;
+  return outside;
+}
+
+/**
+ * scanProcesses, reading only the processes of containers (and PID 1): found from their
+ * cgroups, plus their children not listed there (zombies). The others are counted from the
+ * listing of procRoot. Without a cgroup hierarchy to list, scanProcesses.
+ */
+export function scanContainerProcesses(procRoot = "/proc", cgroupRoot = "/sys/fs/cgroup"): ProcScan {
+  const toRead = containerPidsToRead(cgroupRoot);
+  if (toRead === null) return scanProcesses(procRoot);
+  const all = listPids(procRoot);
+  const first = scanPids(toRead, procRoot, { children: true });
+  const read = new Set(toRead);
+  const extra = (first.children ?? []).filter((pid) => !read.has(pid));
+  const more = scanPids([...new Set(extra)].sort((a, b) => a - b), procRoot);
+  const byPid = <T extends { pid: number }>(x: T, y: T) => x.pid - y.pid;
+  const scan: ProcScan = {
+    processes: [...first.processes, ...more.processes].sort(byPid),
+    outsideContainers: 0,
+    skipped: [...first.skipped, ...more.skipped].sort(byPid),
+  };
+  scan.outsideContainers = countOutside(all, scan);
   return scan;
 }
 

@@ -15,6 +15,7 @@ import { processSingleton } from "./singleton";
 import { namespaceTargets } from "@/lib/model/net-namespace";
 import { NetReadCache, readNetworkNamespaces } from "./proc-net";
 import { getHostnameCache, type HostnameCache } from "./uts-hostname";
+import { diffSnapshots, type SnapshotDelta } from "@/lib/model/snapshot-delta";
 
 export interface SnapshotSources {
   /** Every runtime to ask (lib/server/runtimes/registry.ts); Docker first. */
@@ -94,7 +95,8 @@ export async function readSnapshot(sources: SnapshotSources): Promise<TimedSnaps
   const enginePromise = readRuntimes(sources.runtimes).finally(() => (engineMs = performance.now() - t0));
   // procfs is read with synchronous reads (measured several times faster than fs/promises), on two threads.
   const scanThreads = sources.scanner.threads;
-  const scan = await sources.scanner.scan(sources.procRoot);
+  // Only the processes of containers (found from their cgroups) and PID 1 are read; the others are counted.
+  const scan = await sources.scanner.scan(sources.procRoot, sources.cgroupRoot);
   const hostRead = readHostFacts({ procRoot: sources.procRoot, cgroupRoot: sources.cgroupRoot });
   const me = readSelf({ procRoot: sources.procRoot, cgroupRoot: sources.cgroupRoot, host: hostRead });
   const host = me.self === null ? hostRead : { ...hostRead, hostname: me.hostHostname ?? hostRead.hostname, self: me.self };
@@ -143,23 +145,64 @@ export function serverTiming({ timing, reused }: TakenSnapshot): string {
  */
 export const SNAPSHOT_REUSE_MS = 1_000;
 
+/**
+ * While a page follows GET /api/events, the server builds a snapshot this often (procfs and
+ * cgroup usage have no events) and sends what changed as a delta; container changes do not
+ * wait for it: each one makes a snapshot at once.
+ */
+export const USAGE_REFRESH_MS = 2_000;
+
+/** Deltas kept for pages that reconnect (GET /api/events?version=N): about half a minute of usage refreshes. */
+const RECENT_DELTAS = 16;
+
 interface SnapshotState {
   /** Container changes seen so far, of any runtime: a snapshot begun before the latest one is outdated. */
   generation: number;
-  latest: { generation: number; startedAt: number; snapshot: Promise<TimedSnapshot> } | null;
+  latest: { generation: number; startedAt: number; snapshot: Promise<VersionedSnapshot> } | null;
   scanner: ParallelProcScanner;
   /** The network namespaces' files, kept between scans (proc-net.ts NetReadCache). */
   netCache: NetReadCache;
   /** The scan under way, if any: never two at once. */
   running: Promise<unknown>;
+  /**
+   * The version of the last snapshot built. It starts at the server's start time in µs, so a
+   * restarted server never reuses a version an open page holds from the one before.
+   */
+  version: number;
+  /** The last snapshot built: what the next delta starts from. */
+  published: { version: number; snapshot: Snapshot } | null;
+  /** The last deltas sent, oldest first, one chain (for pages that reconnect). */
+  recent: SnapshotDelta[];
+  /** Open event streams (GET /api/events): while there is one, snapshots are built on changes and every USAGE_REFRESH_MS. */
+  followers: number;
+  timer: ReturnType<typeof setInterval> | null;
+  /** A build asked for and not yet begun: further asks join it. */
+  buildQueued: boolean;
 }
 
 function state(): SnapshotState {
   return processSingleton("__podAnatomySnapshot", () => {
-    const s: SnapshotState = { generation: 0, latest: null, running: Promise.resolve(), scanner: new ParallelProcScanner(), netCache: new NetReadCache() };
+    const s: SnapshotState = {
+      generation: 0,
+      latest: null,
+      running: Promise.resolve(),
+      scanner: new ParallelProcScanner(),
+      netCache: new NetReadCache(),
+      version: Date.now() * 1000,
+      published: null,
+      recent: [],
+      followers: 0,
+      timer: null,
+      buildQueued: false,
+    };
     getEventHub().subscribe({
       message(m) {
-        if (m.type !== "feed") s.generation++;
+        if (m.type === "container" || m.type === "runtime") {
+          s.generation++;
+          requestBuild(s);
+        } else if (m.type === "feed" && m.feed.state === "following") {
+          requestBuild(s); // back after a break: catch up on what happened meanwhile
+        }
       },
       end() {
         s.generation++;
@@ -169,12 +212,75 @@ function state(): SnapshotState {
   });
 }
 
-export interface TakenSnapshot extends TimedSnapshot {
+/** Build a snapshot for the pages that follow (none: nothing), after the one under way; asks made meanwhile share it. */
+function requestBuild(s: SnapshotState): void {
+  if (s.followers === 0 || s.buildQueued) return;
+  s.buildQueued = true;
+  void s.running.then(() => {
+    s.buildQueued = false;
+    return takeSnapshot().catch((err: unknown) => console.warn("pod-anatomy: a snapshot for the event stream failed:", err));
+  });
+}
+
+/** Give a new snapshot its version, and send the pages that follow what changed since the last one. */
+function publish(s: SnapshotState, snapshot: Snapshot): number {
+  const version = ++s.version;
+  const previous = s.published;
+  s.published = { version, snapshot };
+  if (previous === null || s.followers === 0) {
+    s.recent = []; // nobody received the deltas of this gap: no chain to replay across it
+    return version;
+  }
+  const delta = diffSnapshots(previous.snapshot, snapshot, previous.version, version);
+  s.recent.push(delta);
+  if (s.recent.length > RECENT_DELTAS) s.recent.shift();
+  getEventHub().publish({ type: "delta", delta });
+  return version;
+}
+
+/**
+ * Follow the snapshots (an open GET /api/events): from now on every change, and every
+ * USAGE_REFRESH_MS, builds a snapshot and publishes its delta. Returns the deltas that bring a
+ * page at `heldVersion` up to date (empty when it is), or null when it cannot be (it must
+ * refetch); and the function to call when the stream closes.
+ */
+export function followSnapshots(heldVersion: number | null): { catchUp: SnapshotDelta[] | null; latest: number; stop: () => void } {
+  const s = state();
+  s.followers++;
+  if (s.timer === null) {
+    s.timer = setInterval(() => requestBuild(s), USAGE_REFRESH_MS);
+    s.timer.unref();
+  }
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    s.followers--;
+    if (s.followers === 0 && s.timer !== null) {
+      clearInterval(s.timer);
+      s.timer = null;
+    }
+  };
+  const latest = s.published?.version ?? 0;
+  let catchUp: SnapshotDelta[] | null = [];
+  if (heldVersion !== null && heldVersion !== latest) {
+    const at = s.recent.findIndex((d) => d.from === heldVersion);
+    catchUp = at === -1 ? null : s.recent.slice(at);
+  }
+  return { catchUp, latest, stop };
+}
+
+export interface VersionedSnapshot extends TimedSnapshot {
+  /** Its version: each snapshot built gets the next (GET /api/snapshot's X-Snapshot-Version header). */
+  version: number;
+}
+
+export interface TakenSnapshot extends VersionedSnapshot {
   /** True when this request did not cause a scan: it got one begun less than SNAPSHOT_REUSE_MS ago. */
   reused: boolean;
 }
 
-/** The server's snapshot: recent enough (see SNAPSHOT_REUSE_MS), one scan at a time. */
+/** The server's snapshot: recent enough (see SNAPSHOT_REUSE_MS), one scan at a time; each new one is published (see publish). */
 export async function takeSnapshot(): Promise<TakenSnapshot> {
   const s = state();
   const { latest, generation } = s;
@@ -184,9 +290,10 @@ export async function takeSnapshot(): Promise<TakenSnapshot> {
   // Reused only while every runtime's changes are followed: without that, a change could go unseen.
   const fresh = latest && latest.generation === generation && Date.now() - latest.startedAt < SNAPSHOT_REUSE_MS;
   if (fresh && hub.allFollowing) return { ...(await latest.snapshot), reused: true };
-  const snapshot = s.running.then(() => {
+  const snapshot = s.running.then(async () => {
     entry.startedAt = Date.now(); // the scan starts now (the callback runs after `entry` exists)
-    return readSnapshot({ runtimes: registry.list(), procRoot: "/proc", cgroupRoot: "/sys/fs/cgroup", scanner: s.scanner, hostnames: getHostnameCache(), netCache: s.netCache });
+    const timed = await readSnapshot({ runtimes: registry.list(), procRoot: "/proc", cgroupRoot: "/sys/fs/cgroup", scanner: s.scanner, hostnames: getHostnameCache(), netCache: s.netCache });
+    return { ...timed, version: publish(s, timed.snapshot) };
   });
   const entry = { generation, startedAt: Date.now(), snapshot };
   s.latest = entry;

@@ -10,6 +10,7 @@ import type { ImageChoice, PodSpec } from "@/lib/model/pod-spec";
 import type { StepRun } from "@/lib/model/steps";
 import type { RuntimeKind, Snapshot } from "@/lib/model/types";
 import { TOKEN_HEADER } from "@/lib/security/request-checks";
+import { SNAPSHOT_VERSION_HEADER } from "@/lib/model/snapshot-delta";
 
 
 export class ApiError extends Error {
@@ -29,7 +30,27 @@ async function parse<T>(res: Response): Promise<T> {
   return body as T;
 }
 
-export const fetchSnapshot = (url: string): Promise<Snapshot> => fetch(url, { cache: "no-store" }).then((r) => parse<Snapshot>(r));
+/** The version of each snapshot this page received (GET /api/snapshot's header; a delta's `to`): keyed by the object, so it cannot drift from it. */
+const versions = new WeakMap<Snapshot, number>();
+export const snapshotVersion = (snapshot: Snapshot | undefined): number | undefined => (snapshot ? versions.get(snapshot) : undefined);
+export const setSnapshotVersion = (snapshot: Snapshot, version: number): void => void versions.set(snapshot, version);
+
+/** The app's marks (performance.mark) when a snapshot or a delta arrives: `detail.version` is the version it brings (the bench measures from them to the frame that shows it). */
+export const ARRIVAL_MARK = "pod-anatomy:snapshot-arrived";
+export function markArrival(version: number): void {
+  if (typeof performance !== "undefined" && typeof performance.mark === "function") performance.mark(ARRIVAL_MARK, { detail: { version } });
+}
+
+export const fetchSnapshot = (url: string): Promise<Snapshot> =>
+  fetch(url, { cache: "no-store" }).then(async (r) => {
+    const snapshot = await parse<Snapshot>(r);
+    const version = Number(r.headers.get(SNAPSHOT_VERSION_HEADER));
+    if (Number.isSafeInteger(version) && version > 0) {
+      versions.set(snapshot, version);
+      markArrival(version);
+    }
+    return snapshot;
+  });
 
 /** GET /api/pods/ID/timeline (the SWR key is the URL). */
 export const fetchTimeline = (url: string): Promise<PodTimeline> => fetch(url, { cache: "no-store" }).then((r) => parse<PodTimeline>(r));

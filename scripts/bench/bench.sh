@@ -28,4 +28,4 @@ if [ ! -f .next/BUILD_ID ] ||
   [ -n "$(find app lib components proxy.ts next.config.js package-lock.json -newer .next/BUILD_ID -not -name '*.test.ts' -print -quit)" ]; then
   say "production build"; npm run --silent build
 fi
-npx tsx --conditions react-server scripts/bench/bench.ts
+npx tsx --conditions react-server scripts/bench/bench.ts "$@"
