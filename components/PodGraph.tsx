@@ -313,7 +313,18 @@ function GraphNode({ node, container, network, host, podName, selected, onSelect
           <HubNetwork container={container} network={network} host={host} r={node.r} />
         </>
       ) : (
-        <ContainerBody container={container} node={node} selected={selected} network={network} />
+        <>
+          {/* The whole block (circle and its label lines) takes the click, not only the painted strokes: the pod's box is beneath. */}
+          <rect
+            data-testid="node-hit-area"
+            x={-LAYOUT_SIZES.labelHalfWidth}
+            y={node.labelAbove ? -node.r - LAYOUT_SIZES.labelBlock : -node.r}
+            width={2 * LAYOUT_SIZES.labelHalfWidth}
+            height={2 * node.r + LAYOUT_SIZES.labelBlock}
+            fill="transparent"
+          />
+          <ContainerBody container={container} node={node} selected={selected} network={network} />
+        </>
       )}
     </g>
   );

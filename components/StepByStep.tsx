@@ -310,7 +310,7 @@ export default function StepByStep({
         <section aria-label="The pod now" className="rounded-lg border border-slate-200 bg-white lg:sticky lg:top-4">
           <h2 className="px-4 pt-3 font-semibold">The pod now{last ? ` — what step ${lastDone + 1} changed, highlighted` : ""}</h2>
           <div ref={graphRef} className="relative h-[520px]" data-testid="step-graph">
-            <PodGraph snapshot={graph} selectedId={clicked ?? changed} onSelect={setClicked} highlight={highlight} compact title={`Pod ${graph.pods[0]?.name ?? ""}`} />
+            <PodGraph snapshot={graph} selectedId={clicked ?? changed} onSelect={setClicked} highlight={highlight} />
           </div>
         </section>
       ) : null}
