@@ -88,7 +88,7 @@ export default function Dashboard({ token }: { token: string }) {
    */
   const layout =
     view === "graph"
-      ? { main: "2xl:flex-row 2xl:items-start", panel: "2xl:sticky 2xl:top-4", aside: "grid w-full items-start gap-4 lg:grid-cols-2 2xl:flex 2xl:w-[440px] 2xl:flex-col" }
+      ? { main: "2xl:flex-row 2xl:items-start", panel: "2xl:sticky 2xl:top-4", aside: "grid w-full items-start gap-4 lg:grid-cols-2 2xl:flex 2xl:w-[440px] 2xl:flex-col 2xl:items-stretch" }
       : view === "overview" && selected !== null
         ? { main: "lg:flex-row lg:items-start", panel: "", aside: "flex w-full flex-col gap-4 lg:w-[440px]" }
         : { main: "", panel: "", aside: "grid w-full items-start gap-4 lg:grid-cols-2 2xl:grid-cols-3" };
