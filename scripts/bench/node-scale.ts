@@ -263,6 +263,9 @@ const PAGE_PROBE = `(() => {
  * that arrives (the usage refresh every 2 s, and a container started and removed meanwhile)
  * is timed to its frame; then pan and zoom on the element d3-zoom owns, frames counted.
  */
+/** Where pan and zoom are measured: the graph of every pod, the largest SVG the page draws. */
+export const PAN_ZOOM_PATH = "/?view=graph";
+
 export async function measureBrowser(plan: DemoPlanner, seconds: number, log: (m: string) => void): Promise<BrowserResult> {
   const { chromium } = await import("playwright-core");
   const viewport = { width: 1600, height: 1000 };
@@ -299,7 +302,11 @@ export async function measureBrowser(plan: DemoPlanner, seconds: number, log: (m
       if (p === undefined || p < 0) unshown++;
       else samples.push(p - at);
     }
-    // Pan and zoom: wheel and drag over the element with d3-zoom (it keeps its transform in __zoom).
+    // Pan and zoom: wheel and drag over the element with d3-zoom (it keeps its transform in __zoom),
+    // on the graph of every pod (at many pods "/" opens the overview, tiles without zoom).
+    await page.goto(`${BASE_URL}${PAN_ZOOM_PATH}`, { waitUntil: "load", timeout: 120_000 });
+    await page.waitForSelector("[data-canvas] svg", { timeout: 120_000 });
+    await sleep(1_000);
     const target = await page.evaluateHandle(`[...document.querySelectorAll("*")].find((e) => "__zoom" in e) ?? null`);
     const el = target.asElement() as unknown as import("playwright-core").ElementHandle | null;
     let panZoomFps: number | null = null;
