@@ -131,7 +131,7 @@ function NamespaceTable({ snapshot, container }: { snapshot: Snapshot; container
   const byId = new Map(snapshot.containers.map((c) => [c.id, c]));
   return (
     <Section title={title}>
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Namespaces table">
         <table data-testid="ns-table" className={TABLE}>
           <thead className={HEAD}>
             <tr>
@@ -220,7 +220,7 @@ function Network({ snapshot, container }: { snapshot: Snapshot; container: Conta
       <p className="mb-2 text-sm text-slate-600">
         Read through host PID {ns.readThrough}: /proc/{ns.readThrough}/net/*; sockets matched to /proc/PID/fd of PID {ns.fdsReadOf.join(", ") || "none"}.
       </p>
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Interfaces table">
         <table data-testid="net-interfaces" className={TABLE}>
           <thead className={HEAD}>
             <tr>
@@ -310,7 +310,7 @@ function Network({ snapshot, container }: { snapshot: Snapshot; container: Conta
       {ns.listeners.length === 0 ? (
         <p className="text-slate-700">None: no TCP socket in LISTEN, no bound unconnected UDP socket.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Listening sockets table">
           <table data-testid="net-listeners" className={TABLE}>
             <thead className={HEAD}>
               <tr>
@@ -376,7 +376,7 @@ function Processes({ snapshot, container }: { snapshot: Snapshot; container: Con
       {processes.length === 0 ? (
         <p className="text-slate-700">No processes: the container is not running.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Processes table">
           <table className={TABLE}>
             <thead className={HEAD}>
               <tr>
