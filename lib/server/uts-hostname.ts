@@ -32,11 +32,19 @@ export const nsenterUname: HostnameReader = (pid) =>
     });
   });
 
+/**
+ * A cached answer's key: the uts inode and the PID it is read through. The kernel reuses a dead
+ * namespace's inode, and a container removed and another made between two snapshots can get
+ * the same one (seen in CI: the new pause showed the old one's hostname); the new namespace
+ * comes with new processes.
+ */
+const keyOf = (t: NamespaceTarget) => `${t.inode}/${t.readThrough}`;
+
 export class HostnameCache {
-  /** The hostnames read, by uts inode. */
-  private readonly known = new Map<number, string>();
-  /** The reads under way, by uts inode. */
-  private readonly reading = new Map<number, Promise<void>>();
+  /** The hostnames read, by keyOf. */
+  private readonly known = new Map<string, string>();
+  /** The reads under way, by keyOf. */
+  private readonly reading = new Map<string, Promise<void>>();
 
   constructor(private readonly read: HostnameReader = nsenterUname) {}
 
@@ -47,24 +55,24 @@ export class HostnameCache {
    * later one. A read that failed says why, and is tried again next time.
    */
   async hostnames(targets: readonly NamespaceTarget[], waitMs = Infinity): Promise<UtsHostname[]> {
-    const wanted = new Set(targets.map((t) => t.inode));
-    for (const inode of this.known.keys()) if (!wanted.has(inode)) this.known.delete(inode);
-    const failed = new Map<number, string>();
-    const queue = targets.filter((t) => !this.known.has(t.inode) && !this.reading.has(t.inode));
+    const wanted = new Set(targets.map(keyOf));
+    for (const key of this.known.keys()) if (!wanted.has(key)) this.known.delete(key);
+    const failed = new Map<string, string>();
+    const queue = targets.filter((t) => !this.known.has(keyOf(t)) && !this.reading.has(keyOf(t)));
     const readOne = async (t: NamespaceTarget) => {
       try {
-        this.known.set(t.inode, await this.read(t.readThrough));
+        this.known.set(keyOf(t), await this.read(t.readThrough));
       } catch (err) {
-        failed.set(t.inode, `nsenter -t ${t.readThrough} -u uname -n: ${(err as Error).message}`);
+        failed.set(keyOf(t), `nsenter -t ${t.readThrough} -u uname -n: ${(err as Error).message}`);
       } finally {
-        this.reading.delete(t.inode);
+        this.reading.delete(keyOf(t));
       }
     };
     const mine = queue.map((t) => {
       let start!: () => void;
       const started = new Promise<void>((r) => (start = r));
       const done = started.then(() => readOne(t));
-      this.reading.set(t.inode, done);
+      this.reading.set(keyOf(t), done);
       return { start, done };
     });
     // CONCURRENCY workers take the reads in order.
@@ -74,7 +82,7 @@ export class HostnameCache {
         await mine[i]!.done;
       }
     });
-    const pending = [...workers, ...targets.map((t) => this.reading.get(t.inode)).filter((p) => p !== undefined)];
+    const pending = [...workers, ...targets.map((t) => this.reading.get(keyOf(t))).filter((p) => p !== undefined)];
     const all = Promise.all(pending);
     if (Number.isFinite(waitMs)) {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -84,9 +92,9 @@ export class HostnameCache {
       await all;
     }
     return targets.map((t) => {
-      const hostname = this.known.get(t.inode);
+      const hostname = this.known.get(keyOf(t));
       if (hostname !== undefined) return { inode: t.inode, readThrough: t.readThrough, hostname, problem: null };
-      const problem = failed.get(t.inode) ?? `being read (nsenter -t ${t.readThrough} -u uname -n): shown in a later snapshot`;
+      const problem = failed.get(keyOf(t)) ?? `being read (nsenter -t ${t.readThrough} -u uname -n): shown in a later snapshot`;
       return { inode: t.inode, readThrough: t.readThrough, hostname: null, problem };
     });
   }
