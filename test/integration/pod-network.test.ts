@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL_RUN, type Container, type NetworkNamespace, type Pod, type Snapshot } from "@/lib/model/types";
-import { createDemoPod, deletePod, fetchToken, getSnapshot, pageHeaders, rawRequest, removeByLabel } from "../support/api";
+import { createDemoPod, deletePod, fetchToken, getSnapshot, pageHeaders, rawRequest, removeByLabel, until } from "../support/api";
 import { dockerInspect } from "../support/kernel";
 
 const RUN_ID = process.env.POD_ANATOMY_RUN_ID;
@@ -28,19 +28,8 @@ function linkOf(pid: number, name: string): { ifindex: number; iflink: number } 
   return { ifindex: Number(m[1]), iflink: Number(m[2]) };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, seconds = 60): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < seconds * 2; i++) {
-    try {
-      const got = await probe();
-      if (got !== undefined) return got;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what} did not happen within ${seconds} s${last ? `: ${String(last)}` : ""}`);
-}
+/** These waits: up to 60 s, asked every 0.5 s. */
+const WAIT = { seconds: 60, everyMs: 500 };
 
 const podNamed = (s: Snapshot, name: string) => s.pods.find((p) => p.name === name);
 const byId = (s: Snapshot, id: string) => s.containers.find((c) => c.id === id)!;
@@ -54,7 +43,7 @@ function listening(name: string, ports: number[]) {
     const pod = podNamed(s, name);
     const ns = pod && networkOf(s, byId(s, pod.sandboxId));
     return ns && ports.every((p) => (ownerOfPort(ns, p) ?? []).length > 0) ? s : undefined;
-  });
+  }, WAIT);
 }
 
 describe("the Docker demo pod's network", () => {
@@ -136,7 +125,7 @@ describe("the Docker demo pod's network", () => {
     const s = await until("the hostnames read", async () => {
       const snap = await getSnapshot();
       return containers.every((c) => snap.hostnames.find((h) => h.inode === c.namespaces.uts)?.hostname) ? snap : undefined;
-    });
+    }, WAIT);
     for (const c of containers) {
       const uts = s.hostnames.find((h) => h.inode === c.namespaces.uts);
       const [raw] = JSON.parse(execFileSync("docker", ["inspect", c.id], { encoding: "utf8" })) as { Config: { Hostname: string } }[];
@@ -160,7 +149,7 @@ describe("the Docker demo pod's network", () => {
       const snap = await getSnapshot();
       const n = networkOf(snap, byId(snap, sandbox.id));
       return (ownerOfPort(n, 9999) ?? []).length > 0 ? snap : undefined;
-    });
+    }, WAIT);
     expect(ownerOfPort(networkOf(s, byId(s, sandbox.id)), 9999)).toEqual([id]);
     expect(dockerInspect(id).pid).toBeGreaterThan(0);
     // The kernel agrees: the socket on :9999 (0x270F) in the pod's tcp6 table.
@@ -206,7 +195,7 @@ describe.each([
     if (runtime === "cri") {
       expect(eth0.hostPeer?.master).toBe("pa-cri0"); // the project's CNI bridge (scripts/runtimes/containerd.sh)
       // The CRI shares uts: the pod's one hostname is the pod's name (what the kubelet asks for).
-      const hostname = await until("the pod's hostname read", async () => (await getSnapshot()).hostnames.find((h) => h.inode === sandbox.namespaces.uts)?.hostname ?? undefined);
+      const hostname = await until("the pod's hostname read", async () => (await getSnapshot()).hostnames.find((h) => h.inode === sandbox.namespaces.uts)?.hostname ?? undefined, WAIT);
       expect(hostname).toBe(name);
     }
   });

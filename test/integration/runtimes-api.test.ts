@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL_POD, type Container, type Pod, type Snapshot } from "@/lib/model/types";
-import { deletePod, fetchToken, getSnapshot, pageHeaders, rawRequest } from "../support/api";
+import { deletePod, fetchToken, getSnapshot, pageHeaders, rawRequest, until } from "../support/api";
 import { kernelInode } from "../support/kernel";
 
 const RUN_ID = process.env.POD_ANATOMY_RUN_ID;
@@ -26,20 +26,6 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: unknown) => rawRequest("POST", path, pageHeaders(token), JSON.stringify(body));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, seconds = 30): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < seconds * 4; i++) {
-    try {
-      const got = await probe();
-      if (got !== undefined) return got;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what} did not happen within ${seconds} s${last ? `: ${String(last)}` : ""}`);
-}
 
 const podNamed = (s: Snapshot, name: string) => s.pods.find((p) => p.name === name);
 const membersOf = (s: Snapshot, pod: Pod) => pod.memberIds.map((id) => s.containers.find((c) => c.id === id)!);

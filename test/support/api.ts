@@ -101,3 +101,18 @@ export async function getUntil(url: string, ok: (body: string) => boolean, secon
   }
   throw new Error(`${url} never answered as expected; last: ${last}`);
 }
+
+/** Ask `probe` every `everyMs` until it gives something (not undefined); fails after `seconds`, saying what did not happen and the last error. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, { seconds = 30, everyMs = 250 } = {}): Promise<T> {
+  let last: unknown;
+  for (let i = 0; i < (seconds * 1000) / everyMs; i++) {
+    try {
+      const got = await probe();
+      if (got !== undefined) return got;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`${what} did not happen within ${seconds} s${last ? `: ${String(last)}` : ""}`);
+}
