@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { NET_FILES_MAX_AGE_MS, NetReadCache, readHostInterfaces, readNetworkNamespaces } from "./proc-net";
+import { NET_FILES_MAX_AGE_MS, NetReadCache, readHostInterfaces, readNetworkNamespaces, TCP_MAX_AGE_MS, TCP_SETTLE_MS } from "./proc-net";
 
 /** Fake /proc trees recorded from this project's machine by scripts/record-net-fixtures.ts (see test/fixtures/README.md). */
 const root = (name: string) => new URL(`../../test/fixtures/net-${name}/proc`, import.meta.url).pathname;
@@ -90,7 +90,7 @@ describe("readNetworkNamespaces", () => {
 });
 
 describe("NetReadCache", () => {
-  it("reuses a namespace's files while its processes hold the same sockets, for NET_FILES_MAX_AGE_MS at most", () => {
+  it("reads tcp and tcp6 again when the sockets held change, once TCP_SETTLE_MS after, and after TCP_MAX_AGE_MS", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "net-cache-"));
     try {
       fs.cpSync(root("docker-demo"), dir, { recursive: true, verbatimSymlinks: true });
@@ -98,18 +98,50 @@ describe("NetReadCache", () => {
       const cache = new NetReadCache(() => now);
       const read = () =>
         readNetworkNamespaces({ procRoot: dir, hostPid: 2, targets: [{ inode: 4026532184, readThrough: 4908, pids: [4908, 4980, 5029] }], containerOf: () => null, cache })[0]!;
-      expect(read().listeners.map((l) => l.port)).toEqual([80, 2368]);
-      // ghost's socket stops listening, its fd stays: the same sockets, the files are not read again…
       const tcp6 = path.join(dir, "4908", "net", "tcp6");
-      fs.writeFileSync(tcp6, fs.readFileSync(tcp6, "utf8").replace(/\n.*:0940 .*\n/, "\n"));
+      const original = fs.readFileSync(tcp6, "utf8");
+      const ghostListens = (yes: boolean) => fs.writeFileSync(tcp6, yes ? original : original.replace(/\n.*:0940 .*\n/, "\n"));
       expect(read().listeners.map((l) => l.port)).toEqual([80, 2368]);
-      // …until they are older than NET_FILES_MAX_AGE_MS (at most 5/4 of it, by inode),
-      now += NET_FILES_MAX_AGE_MS * 1.25;
+      // ghost's socket stops listening, its fd stays: the same sockets, the tables are not read again…
+      ghostListens(false);
+      now += TCP_SETTLE_MS - 1;
+      expect(read().listeners.map((l) => l.port)).toEqual([80, 2368]);
+      // …but once more TCP_SETTLE_MS after the sockets were first seen,
+      now += 1;
       expect(read().listeners.map((l) => l.port)).toEqual([80]);
-      // or a process holds another socket.
-      fs.writeFileSync(tcp6, fs.readFileSync(path.join(root("docker-demo"), "4908", "net", "tcp6"), "utf8"));
-      fs.symlinkSync("socket:[424242]", path.join(dir, "5029", "fd", "9"));
+      // then not while they stay the same (the other files are read again meanwhile)…
+      ghostListens(true);
+      now += TCP_MAX_AGE_MS * 0.75 - 1;
+      expect(read().listeners.map((l) => l.port)).toEqual([80]);
+      // …until the tables are older than TCP_MAX_AGE_MS (at most 5/4 of it, by inode);
+      now += TCP_MAX_AGE_MS * 0.5;
       expect(read().listeners.map((l) => l.port)).toEqual([80, 2368]);
+      // and at once when a process holds another socket.
+      ghostListens(false);
+      fs.symlinkSync("socket:[424242]", path.join(dir, "5029", "fd", "9"));
+      expect(read().listeners.map((l) => l.port)).toEqual([80]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the files other than tcp and tcp6 again after NET_FILES_MAX_AGE_MS, keeping the tables", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "net-cache-"));
+    try {
+      fs.cpSync(root("docker-demo"), dir, { recursive: true, verbatimSymlinks: true });
+      let now = 1_000;
+      const cache = new NetReadCache(() => now);
+      const read = () =>
+        readNetworkNamespaces({ procRoot: dir, hostPid: 2, targets: [{ inode: 4026532184, readThrough: 4908, pids: [4908, 4980, 5029] }], containerOf: () => null, cache })[0]!;
+      const first = read();
+      now += TCP_SETTLE_MS;
+      read(); // settled
+      fs.writeFileSync(path.join(dir, "4908", "net", "dev"), "Inter-|\n face |\n");
+      now += NET_FILES_MAX_AGE_MS * 1.25;
+      const later = read();
+      expect(first.interfaces.length).toBeGreaterThan(0);
+      expect(later.interfaces).toEqual([]);
+      expect(later.listeners).toEqual(first.listeners);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

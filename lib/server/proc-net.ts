@@ -10,7 +10,7 @@ import "server-only";
  *
  * lib/model/net-namespace.ts turns what is read here into the snapshot's records.
  */
-import { buildNetworkNamespace, NET_FILES, type HostInterface, type NamespaceTarget, type NetNamespaceFiles, type SysfsInterface } from "@/lib/model/net-namespace";
+import { buildNetworkNamespace, NET_FILES, type HostInterface, type NetFileName, type NamespaceTarget, type NetNamespaceFiles, type SysfsInterface } from "@/lib/model/net-namespace";
 import type { NetworkNamespace } from "@/lib/model/types";
 import { fs, joinPath } from "./host-fs";
 
@@ -96,17 +96,24 @@ function readFdLinks(procRoot: string, pid: number): string[] {
 
 /**
  * What was read of each namespace and each host interface, kept between snapshots to spare
- * the reads that cost: /proc/PID/net/tcp and tcp6 walk the kernel's whole TCP hash table
- * (shared by every namespace), measured 5–6 ms per namespace each on this machine under load,
- * and the host's /sys/class/net is one directory per veth. A namespace's files are read again
- * when the sockets its processes hold (the fd links, read every time) are not the same set
- * as when they were read, when it is read through another PID, or after NET_FILES_MAX_AGE_MS
- * (a socket that started to listen without a new fd, a changed address or route). A host
- * interface is read once per name (an interface no longer listed is forgotten).
+ * the reads that cost. /proc/PID/net/tcp and tcp6 walk the kernel's whole TCP hash table
+ * (shared by every namespace: 262,144 buckets on this 24 GiB machine), measured 5.5–7 ms each
+ * per namespace whatever the namespace holds, so 1.4 s for 110 pods; every other file of a
+ * namespace costs 20–90 µs. The host's /sys/class/net is one directory per veth.
+ *
+ *   - tcp, tcp6: read again when the sockets its processes hold (the fd links, read every
+ *     time) are not the same set as when they were read; once more TCP_SETTLE_MS after such a
+ *     change (a server's socket() opens the fd before its listen(): a read between the two
+ *     saw no listener); when it is read through another PID; and after TCP_MAX_AGE_MS (a
+ *     socket that began to listen long after it was opened).
+ *   - the other files (udp, addresses, routes, interfaces): as tcp, and after
+ *     NET_FILES_MAX_AGE_MS (an address or a route changed).
+ *
+ * A host interface is read once per name (an interface no longer listed is forgotten).
  */
 export class NetReadCache {
   readonly host = new Map<string, HostInterface>();
-  readonly namespaces = new Map<number, { key: string; readAt: number; files: Omit<NetNamespaceFiles, "fds"> }>();
+  readonly namespaces = new Map<number, CachedNamespace>();
 
   constructor(readonly now: () => number = Date.now) {}
 
@@ -121,37 +128,76 @@ export class NetReadCache {
   }
 }
 
-/** How long a namespace's files are reused while the sockets of its processes stay the same. */
-export const NET_FILES_MAX_AGE_MS = 10_000;
+interface CachedNamespace {
+  /** The PID read through and the socket inodes its processes held. */
+  key: string;
+  /** When that key was first seen. */
+  keySince: number;
+  /** When the tcp tables, and the other files, were last read. */
+  tcpReadAt: number;
+  otherReadAt: number;
+  files: Omit<NetNamespaceFiles, "fds">;
+}
 
-/** Everything read of one namespace, raw; its files from the cache when the sockets held in it are the same set (see NetReadCache). */
+/** How long the files other than tcp and tcp6 are reused while the sockets of a namespace's processes stay the same. */
+export const NET_FILES_MAX_AGE_MS = 10_000;
+/** How long tcp and tcp6 are reused while those sockets stay the same (see NetReadCache). */
+export const TCP_MAX_AGE_MS = 60_000;
+/** After the sockets changed, tcp and tcp6 are read again once this long after (see NetReadCache). */
+export const TCP_SETTLE_MS = 2_000;
+
+const TCP_TABLES: readonly NetFileName[] = ["tcp", "tcp6"];
+const OTHER_FILES: readonly NetFileName[] = NET_FILES.filter((n) => !TCP_TABLES.includes(n));
+
+/** Everything read of one namespace, raw; what is still fresh from the cache (see NetReadCache). */
 export function readNetNamespaceFiles(procRoot: string, target: NamespaceTarget, cache?: NetReadCache): NetNamespaceFiles {
   const fds = target.pids.map((pid) => ({ pid, targets: readFdLinks(procRoot, pid) }));
   const key = `${target.readThrough}:${fds
     .flatMap((f) => f.targets.filter((t) => t.startsWith("socket:")))
     .sort()
     .join(",")}`;
+  const now = cache?.now() ?? 0;
   const cached = cache?.namespaces.get(target.inode);
-  // Each namespace's age limit between 3/4 and 5/4 of NET_FILES_MAX_AGE_MS (by its inode), so that
+  const same = cached !== undefined && cached.key === key;
+  // Each namespace's age limits between 3/4 and 5/4 of the constants (by its inode), so that
   // namespaces read in the same snapshot are not all read again in the same later one.
-  const maxAge = NET_FILES_MAX_AGE_MS * (0.75 + ((target.inode % 101) / 101) * 0.5);
-  if (cache && cached && cached.key === key && cache.now() - cached.readAt < maxAge) return { ...cached.files, fds };
-  const files = readNetNamespaceFilesOnly(procRoot, target);
-  cache?.namespaces.set(target.inode, { key, readAt: cache.now(), files });
-  return { ...files, fds };
+  const spread = 0.75 + ((target.inode % 101) / 101) * 0.5;
+  const settled = same && cached.tcpReadAt - cached.keySince >= TCP_SETTLE_MS;
+  const tcpFresh = same && (settled ? now - cached.tcpReadAt < TCP_MAX_AGE_MS * spread : now - cached.keySince < TCP_SETTLE_MS);
+  const otherFresh = same && now - cached.otherReadAt < NET_FILES_MAX_AGE_MS * spread;
+  if (cached && tcpFresh && otherFresh) return { ...cached.files, fds };
+
+  const files = otherFresh ? cached!.files : readOtherFiles(procRoot, target);
+  const tcp = tcpFresh ? pick(cached!.files.files, TCP_TABLES) : readFiles(procRoot, target, TCP_TABLES);
+  const read = { ...files, files: { ...files.files, ...tcp } };
+  cache?.namespaces.set(target.inode, {
+    key,
+    keySince: same ? cached.keySince : now,
+    tcpReadAt: tcpFresh ? cached!.tcpReadAt : now,
+    otherReadAt: otherFresh ? cached!.otherReadAt : now,
+    files: read,
+  });
+  return { ...read, fds };
 }
 
-function readNetNamespaceFilesOnly(procRoot: string, target: NamespaceTarget): Omit<NetNamespaceFiles, "fds"> {
-  const pidDir = joinPath(procRoot, String(target.readThrough));
-  const files: NetNamespaceFiles["files"] = {};
-  for (const name of NET_FILES) files[name] = readText(joinPath(pidDir, "net", name));
-  const sysPath = joinPath(pidDir, "root", "sys", "class", "net");
+function pick(files: NetNamespaceFiles["files"], names: readonly NetFileName[]): NetNamespaceFiles["files"] {
+  return Object.fromEntries(names.map((n) => [n, files[n] ?? null]));
+}
+
+function readFiles(procRoot: string, target: NamespaceTarget, names: readonly NetFileName[]): NetNamespaceFiles["files"] {
+  const dir = joinPath(procRoot, String(target.readThrough), "net");
+  return Object.fromEntries(names.map((n) => [n, readText(joinPath(dir, n))]));
+}
+
+/** The files other than tcp and tcp6, and the namespace's sysfs. */
+function readOtherFiles(procRoot: string, target: NamespaceTarget): Omit<NetNamespaceFiles, "fds"> {
+  const sysPath = joinPath(procRoot, String(target.readThrough), "root", "sys", "class", "net");
   const names = listDir(sysPath);
   const sysfs =
     names === null
       ? null
       : { path: `/proc/${target.readThrough}/root/sys/class/net`, interfaces: Object.fromEntries(names.map((n) => [n, readSysfsInterface(joinPath(sysPath, n))])) };
-  return { inode: target.inode, readThrough: target.readThrough, files, sysfs };
+  return { inode: target.inode, readThrough: target.readThrough, files: readFiles(procRoot, target, OTHER_FILES), sysfs };
 }
 
 /** Read and build every namespace given; the host's interfaces are read once for all of them. */

@@ -5,6 +5,7 @@ import type { RuntimeKind } from "@/lib/model/types";
 import { getDockerClient } from "../docker";
 import { CriRuntime } from "./cri/adapter";
 import { findCriEndpoints } from "./cri/endpoints";
+import { containerPidsToRead } from "../procfs";
 import { processSingleton } from "../singleton";
 import { podmanHostSetting } from "../config";
 import { DockerRuntime } from "./docker-runtime";
@@ -84,9 +85,51 @@ function podmanPresent(): boolean {
   return ["/usr/bin/podman", "/usr/local/bin/podman"].some((p) => fs.existsSync(p));
 }
 
+/** Every PID of /proc is looked at for nested runtimes this often; in between, those of containers only (see NestedRuntimeLook). */
+const FULL_LOOK_EVERY_MS = 60_000;
+
+/**
+ * Which processes to look at for a nested CRI runtime. Looking costs a read of /proc/PID/comm
+ * per process: 5,000 host processes made it ~60 ms, in every snapshot of the 2 s look. A node
+ * of kind or minikube is a container, so its runtime is among the processes of containers
+ * (from their cgroups, as the snapshot's scan finds them): those are looked at each time,
+ * with the runtimes found before; every FULL_LOOK_EVERY_MS (and first), every PID, for a
+ * runtime in a private mount namespace outside any container.
+ */
+export class NestedRuntimeLook {
+  private lastFull = -Infinity;
+  private known: number[] = [];
+
+  constructor(
+    private readonly containerPids: () => number[] | null,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** The PIDs to look at now; undefined: all of them. */
+  pids(): number[] | undefined {
+    if (this.now() - this.lastFull >= FULL_LOOK_EVERY_MS) {
+      this.lastFull = this.now();
+      return undefined;
+    }
+    const inContainers = this.containerPids();
+    if (inContainers === null) return undefined; // no cgroup hierarchy to list: every PID, as before
+    return [...new Set([...inContainers, ...this.known])];
+  }
+
+  /** The PIDs of the nested runtimes found by the last look. */
+  found(pids: number[]): void {
+    this.known = pids;
+  }
+}
+
+const nestedLook = (): NestedRuntimeLook => processSingleton("__podAnatomyNestedLook", () => new NestedRuntimeLook(() => containerPidsToRead("/sys/fs/cgroup")));
+
 /** What this host may run: Docker, then the CRI endpoints found (nested ones read only), then Podman. */
 export function hostRuntimeCandidates(): RuntimeCandidate[] {
-  const cri = findCriEndpoints().map(
+  const look = nestedLook();
+  const endpoints = findCriEndpoints({ pids: look.pids() });
+  look.found(endpoints.flatMap((e) => (e.source === "nested" && e.pid !== null ? [e.pid] : [])));
+  const cri = endpoints.map(
     (e): RuntimeCandidate => ({
       id: `cri:${e.socketPath}`,
       make: () => new CriRuntime({ endpoint: e.socketPath, node: e.pid !== null && e.source === "nested" ? nodeNameOf(e.pid) : null }),

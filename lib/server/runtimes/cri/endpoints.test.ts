@@ -57,6 +57,12 @@ describe("findNestedCriEndpoints", () => {
       { endpoint: `unix://${procRoot}/4244/root/run/crio/crio.sock`, socketPath: `${procRoot}/4244/root/run/crio/crio.sock`, source: "nested", pid: 4244, process: "crio" },
     ]);
   });
+
+  it("looks only at the PIDs given, when given", () => {
+    const procRoot = path.join(root, "proc");
+    expect(findNestedCriEndpoints(procRoot, [4244, 999999]).map((e) => e.pid)).toEqual([4244]);
+    expect(findNestedCriEndpoints(procRoot, [])).toEqual([]);
+  });
 });
 
 describe("findCriEndpoints", () => {

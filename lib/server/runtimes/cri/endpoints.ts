@@ -39,6 +39,8 @@ export interface FindOptions {
   env?: Record<string, string | undefined>;
   /** Where well-known sockets are looked for (a fake root in tests); "" is the host's /. */
   hostRoot?: string;
+  /** The PIDs to look at for nested runtimes; none: every PID in procRoot. */
+  pids?: readonly number[];
 }
 
 const isSocket = (p: string): boolean => {
@@ -89,7 +91,7 @@ export function findCriEndpoints(opts: FindOptions = {}): FoundCriEndpoint[] {
   for (const s of WELL_KNOWN_CRI_SOCKETS) {
     if (isSocket(hostRoot + s)) found.push({ endpoint: `unix://${hostRoot}${s}`, socketPath: hostRoot + s, source: "well-known", pid: null, process: null });
   }
-  found.push(...findNestedCriEndpoints(procRoot));
+  found.push(...findNestedCriEndpoints(procRoot, opts.pids));
   return found;
 }
 
@@ -98,13 +100,13 @@ export function findCriEndpoints(opts: FindOptions = {}): FoundCriEndpoint[] {
  * kthreadd's (PID 2, always in the initial namespaces, where PID 1's links are unreadable even
  * to root, as in some VMs), else ours.
  */
-export function findNestedCriEndpoints(procRoot = "/proc"): FoundCriEndpoint[] {
+export function findNestedCriEndpoints(procRoot = "/proc", pids?: readonly number[]): FoundCriEndpoint[] {
   const hostMnt =
     readlink(joinPath(procRoot, "1", "ns", "mnt")) ?? readlink(joinPath(procRoot, "2", "ns", "mnt")) ?? readlink(joinPath(procRoot, "self", "ns", "mnt"));
   if (!hostMnt) return [];
-  let entries: string[];
+  let entries: readonly string[];
   try {
-    entries = fs.readdirSync(procRoot);
+    entries = pids ? pids.map(String) : fs.readdirSync(procRoot);
   } catch {
     return [];
   }
