@@ -3,10 +3,11 @@
 /**
  * The pod graph: each pod a cluster with its sandbox (pause) as the hub and its members as
  * spokes, labelled with the namespaces they share. D3 computes the layout
- * (lib/view/pod-graph-layout.ts) and handles pan and zoom; React renders every element.
+ * (lib/view/pod-graph-layout.ts) and handles pan and zoom (a CSS transform around the SVG);
+ * React renders every element.
  */
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
-import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomTransform } from "d3";
+import { useEffect, useMemo, useRef, type KeyboardEvent, type ReactNode } from "react";
+import { select, zoom, zoomIdentity, type D3ZoomEvent } from "d3";
 import { NAMESPACE_TYPES, type Container, type HostFacts, type NamespaceType, type NetworkNamespace, type Snapshot } from "@/lib/model/types";
 import { listenedPorts, networkOf, podIpLines, publishedPortLabel, publishedPortSource, vethLines } from "@/lib/view/pod-network";
 import { containerFact, hostLinkFact, linkFact, podFact } from "@/lib/view/fact-sources";
@@ -221,20 +222,30 @@ function EdgeLine({ line, color, selected, dashed = false }: { line: LabelledLin
 const OUTLINE = "stroke-white [paint-order:stroke] [stroke-linejoin:round] [stroke-width:6px]";
 const HALO = `${OUTLINE} text-[18px] font-bold`;
 
-/** The SVG, with d3-zoom attached once: D3 only reports the transform, React applies it. */
+/**
+ * The SVG, with d3-zoom attached once to the panel. Pan and zoom move the SVG as a whole with
+ * a CSS transform that D3 sets itself, outside React: the browser then moves what it has
+ * already painted instead of painting the graph's thousands of elements again for each frame
+ * (at 110 pods: 13,000). The SVG itself never carries the transform, so an export is always
+ * the whole drawing.
+ */
 function ZoomableSvg({ width, height, title, children }: { width: number; height: number; title: string; children: ReactNode }) {
-  const svgRef = useRef<SVGSVGElement>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+  const layerRef = useRef<HTMLDivElement>(null);
   const resetRef = useRef<() => void>(null);
-  const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
 
   useEffect(() => {
-    const svg = svgRef.current;
-    if (!svg) return;
-    const behavior = zoom<SVGSVGElement, unknown>()
+    const panel = panelRef.current;
+    const layer = layerRef.current;
+    if (!panel || !layer) return;
+    const behavior = zoom<HTMLDivElement, unknown>()
       .scaleExtent([0.2, 8])
-      .on("zoom", (event: D3ZoomEvent<SVGSVGElement, unknown>) => setTransform(event.transform));
+      .on("zoom", (event: D3ZoomEvent<HTMLDivElement, unknown>) => {
+        const { x, y, k } = event.transform;
+        layer.style.transform = `translate(${x}px, ${y}px) scale(${k})`;
+      });
     // Double-click stays a click on a node, not a zoom.
-    const selection = select(svg).call(behavior).on("dblclick.zoom", null);
+    const selection = select(panel).call(behavior).on("dblclick.zoom", null);
     resetRef.current = () => selection.call(behavior.transform, zoomIdentity);
     return () => {
       selection.on(".zoom", null);
@@ -244,17 +255,18 @@ function ZoomableSvg({ width, height, title, children }: { width: number; height
 
   return (
     <div className="relative h-full min-h-[28rem] w-full overflow-hidden rounded-lg bg-white">
-      <svg
-        ref={svgRef}
-        data-export-view={title}
-        viewBox={`0 0 ${width} ${height}`}
-        aria-label="Pod graph: pods, their sandbox and member containers, and the namespaces they share"
-        className="absolute inset-0 h-full w-full cursor-grab touch-none font-sans select-none active:cursor-grabbing"
-      >
-        <g data-zoom-layer transform={transform.toString()}>
-          {children}
-        </g>
-      </svg>
+      <div ref={panelRef} className="absolute inset-0 cursor-grab touch-none select-none active:cursor-grabbing">
+        <div ref={layerRef} className="absolute inset-0 origin-top-left">
+          <svg
+            data-export-view={title}
+            viewBox={`0 0 ${width} ${height}`}
+            aria-label="Pod graph: pods, their sandbox and member containers, and the namespaces they share"
+            className="h-full w-full font-sans"
+          >
+            {children}
+          </svg>
+        </div>
+      </div>
       <button
         type="button"
         onClick={() => resetRef.current?.()}

@@ -7,8 +7,8 @@
  * (browsers draw it; simple SVG viewers may not). Its elements are styled by Tailwind
  * classes, which mean nothing outside the page: the export copies each element's *computed*
  * style into a style attribute (colours converted to sRGB hex, which every image viewer
- * understands), resets pan and zoom (`data-zoom-layer`) so the whole drawing is in the
- * picture, and drops what only the page needs (classes, data-*, ARIA, tabindex).
+ * understands), and drops what only the page needs (classes, data-*, ARIA, tabindex). Pan and
+ * zoom move an element around the <svg>, never inside it: the picture is the whole drawing.
  *
  * The pure pieces (ids, caption, file names, sizes, the SVG document) run anywhere; the
  * functions that take DOM nodes run in the browser only.
@@ -18,8 +18,6 @@ import type { Snapshot } from "@/lib/model/types";
 
 /** The attribute that marks an exportable view's <svg>; its value is the view's title. */
 export const EXPORT_VIEW_ATTR = "data-export-view";
-/** The attribute of the group that carries the pan/zoom transform; the export drops it. */
-export const ZOOM_LAYER_ATTR = "data-zoom-layer";
 
 export type IdDisplay = "short" | "masked";
 
@@ -317,7 +315,6 @@ function cloneWithStyles(view: Element, toColor: (value: string) => string): Ele
         copy.removeAttribute(name);
       }
     }
-    if (original.hasAttribute(ZOOM_LAYER_ATTR)) copy.removeAttribute("transform");
     if (declarations.length > 0) copy.setAttribute("style", declarations.join(";"));
   });
   return clone;
