@@ -287,7 +287,9 @@ function joinHow(kind: RuntimeKind, byModes: Joinable[], sandbox: { id: string; 
     return `CreateContainer put it in sandbox ${sandbox.name}, whose NamespaceOption says ${fields.join(", ")}: it shares the sandbox's ${list(byModes.map((j) => j.type))}.`;
   }
   if (kind === "podman") {
-    return `Created in ${sandbox.name}'s pod: Podman set ${byModes.map((j) => j.field).join(", ")}=${containerMode(sandbox.id.slice(0, 12))} (the pod's infra container).`;
+    const fields = byModes.map((j, i) => (i === 0 ? j.field : j.field.replace("HostConfig.", "")));
+    const named = fields.length > 1 ? `${fields.slice(0, -1).join(", ")} and ${fields.at(-1)}` : fields[0];
+    return `Created in ${sandbox.name}'s pod: Podman set its ${named} to ${containerMode(sandbox.id.slice(0, 12))} (the pod's infra container).`;
   }
   return `Created to join ${sandbox.name}: ${byModes.map((j) => `${j.field}=${containerMode(sandbox.name)}`).join(", ")}.`;
 }
