@@ -18,9 +18,10 @@ import { processSingleton } from "./singleton";
  *     stops the others.
  *   - When a runtime's feed breaks, it reconnects with backoff; the adapter resumes where
  *     it was (Docker: `since`, the replayed events dropped by its cursor).
- *   - Docker's events carry the engine's own event: it goes into the history, and on
- *     `create` the new container's modes are read (one bounded inspect): once it is removed,
- *     they tell which pod it had joined.
+ *   - A change that carries a ContainerEvent goes into the history: Docker's and Podman's
+ *     own events, and those the CRI's poll synthesizes from the CRI's times. On `create` the
+ *     new container's modes are read (one bounded inspect, or PodSandboxStatus): once it is
+ *     removed, they tell which pod it had joined.
  */
 
 /** Reconnecting to a runtime: 0.5 s, 1 s, 2 s, … at most 30 s. */
