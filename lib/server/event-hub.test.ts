@@ -179,7 +179,7 @@ describe("EventHub", () => {
       node: null,
       async *changes(signal: AbortSignal) {
         yield { kind: "connected" as const };
-        for (const c of changes) yield { kind: "changed" as const, ...c };
+        for (const c of changes) yield { kind: "changed" as const, containerId: c.containerId, action: c.action, ...(c.event ? { events: [c.event] } : {}) };
         await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
       },
       async joinModes(id: string) {

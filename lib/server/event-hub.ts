@@ -142,20 +142,22 @@ export class EventHub {
   }
 
   private receive(runtime: RuntimeAdapter, change: Extract<RuntimeChange, { kind: "changed" }>): void {
-    const { event } = change;
-    if (!event) {
+    const events = change.events ?? [];
+    if (events.length === 0) {
       this.broadcast({ type: "runtime", runtime: runtime.id, containerId: change.containerId, action: change.action });
       return;
     }
-    this.history.add(event);
-    if (event.action === "create" && runtime.joinModes) {
-      // Read its modes while it exists; a container already gone keeps none.
-      runtime.joinModes(event.containerId).then(
-        (modes) => modes && this.history.setModes(event.containerId, modes),
-        () => undefined,
-      );
+    for (const event of events) {
+      this.history.add(event);
+      if (event.action === "create" && runtime.joinModes) {
+        // Read its modes while it exists; a container already gone keeps none.
+        runtime.joinModes(event.containerId).then(
+          (modes) => modes && this.history.setModes(event.containerId, modes),
+          () => undefined,
+        );
+      }
+      this.broadcast({ type: "container", event });
     }
-    this.broadcast({ type: "container", event });
   }
 
   /** Send every subscriber a message that does not come from a runtime (a snapshot's delta: snapshot.ts). */

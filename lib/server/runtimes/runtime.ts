@@ -60,11 +60,12 @@ export interface RuntimeAdapter {
 export type RuntimeChange =
   | { kind: "connected" }
   /**
-   * `event`: what happened, as a ContainerEvent: Docker's and Podman's own events, the CRI
-   * poll's synthesized from the CRI's times (one change may come as several, each with one).
-   * It feeds the pods' timelines; a change without one (Podman's init, cleanup) does not.
+   * `events`: what happened, as ContainerEvents, oldest first: Docker's and Podman's own event
+   * (one), those the CRI's poll synthesizes from the CRI's times (a container new at one poll
+   * may have been created, started and exited since the last: up to three). They feed the
+   * pods' timelines; a change without any (Podman's init, cleanup) does not.
    */
-  | { kind: "changed"; containerId: string; action: string; event?: ContainerEvent }
+  | { kind: "changed"; containerId: string; action: string; events?: readonly ContainerEvent[] }
   /** Lines of an event stream that could not be used. */
   | { kind: "dropped"; count: number; reason: string };
 

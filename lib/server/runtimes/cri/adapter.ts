@@ -191,9 +191,7 @@ export class CriRuntime implements RuntimeAdapter {
       this.lastSeen = new Map([...last, ...now]); // the gone ones too, until the next poll
       const details = await mapLimit(changes, 4, (change) => this.changeDetail(change));
       for (const [i, change] of changes.entries()) {
-        const events = criChangeEvents(change, details[i]!, observedAt);
-        if (events.length === 0) yield { kind: "changed", containerId: change.id, action: change.action };
-        for (const event of events) yield { kind: "changed", containerId: change.id, action: change.action, event };
+        yield { kind: "changed", containerId: change.id, action: change.action, events: criChangeEvents(change, details[i]!, observedAt) };
       }
       last = now;
       this.lastSeen = now;

@@ -147,7 +147,7 @@ export class PodmanRuntime implements RuntimeAdapter {
     yield { kind: "connected" };
     for await (const line of lines) {
       const change = parsePodmanEventLine(line);
-      if (change) yield { kind: "changed", ...change };
+      if (change) yield { kind: "changed", containerId: change.containerId, action: change.action, ...(change.event ? { events: [change.event] } : {}) };
     }
   }
 
