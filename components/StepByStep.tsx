@@ -6,7 +6,8 @@
  * ran it. After each step the page says what changed and the graph highlights it (new
  * namespaces, the spokes gained, a new PID 1, the phase, a port published; what a probe
  * showed), from the snapshots before and after; "Export before/after" saves both graphs side
- * by side as one PNG.
+ * by side as one PNG. Beside the graph, the pod's timeline gains the step: what its runtime
+ * said happened (Docker's or Podman's events, the CRI's poll), fetched again after each step.
  */
 import { useRef, useState } from "react";
 import useSWR from "swr";
@@ -23,6 +24,7 @@ import { snapshotOfPod } from "@/lib/model/snapshot-subset";
 import ConnectionIndicator from "./ConnectionIndicator";
 import PodGraph from "./PodGraph";
 import RuntimePicker from "./RuntimePicker";
+import Timeline from "./Timeline";
 
 async function fetchSteps(url: string): Promise<{ steps: EntryStep[] }> {
   const res = await fetch(url, { cache: "no-store" });
@@ -306,13 +308,19 @@ export default function StepByStep({
           );
         })}
       </ol>
-      {graph ? (
-        <section aria-label="The pod now" className="rounded-lg border border-slate-200 bg-white lg:sticky lg:top-4">
-          <h2 className="px-4 pt-3 font-semibold">The pod now{last ? ` — what step ${lastDone + 1} changed, highlighted` : ""}</h2>
-          <div ref={graphRef} className="relative h-[520px]" data-testid="step-graph">
-            <PodGraph snapshot={graph} selectedId={clicked ?? changed} onSelect={setClicked} highlight={highlight} />
+      {graph && shownPod ? (
+        <div className="space-y-4 lg:sticky lg:top-4">
+          <section aria-label="The pod now" className="rounded-lg border border-slate-200 bg-white">
+            <h2 className="px-4 pt-3 font-semibold">The pod now{last ? ` — what step ${lastDone + 1} changed, highlighted` : ""}</h2>
+            <div ref={graphRef} className="relative h-[520px]" data-testid="step-graph">
+              <PodGraph snapshot={graph} selectedId={clicked ?? changed} onSelect={setClicked} highlight={highlight} />
+            </div>
+          </section>
+          {/* Scrolls by itself: the graph beside the steps stays in view. Focusable, so a keyboard can scroll it. */}
+          <div tabIndex={0} role="region" aria-label="The pod's timeline (scrolls)" className="max-h-[45vh] overflow-y-auto rounded-lg" data-testid="step-timeline">
+            <Timeline key={shownPod.id} podId={shownPod.id} podName={shownPod.name} refresh={Object.keys(done).length} follow />
           </div>
-        </section>
+        </div>
       ) : null}
       </div>
       {list.length > 0 && !current ? <p className="font-semibold text-emerald-800" data-testid="steps-finished">All steps done.</p> : null}

@@ -2,11 +2,12 @@
 
 /**
  * A pod's story, step by step: the sandbox created, its namespaces created, each member
- * created, joining, started, exited, removed — from the engine's events and the kernel.
- * A trainer walks the class through it with Previous / Next (or by clicking a step); new
- * steps arrive live (use-live-snapshot revalidates the timeline on every container event).
+ * created, joining, started, exited, removed — from its runtime's events (Docker's, Podman's,
+ * the CRI's poll) and the kernel. A trainer walks the class through it with Previous / Next
+ * (or by clicking a step); new steps arrive live (use-live-snapshot revalidates the timeline
+ * on every container event), and a page that knows it changed the pod bumps `refresh`.
  */
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import useSWR from "swr";
 import type { PodTimeline, TimelineStep } from "@/lib/model/pod-timeline";
 import { ApiError, fetchTimeline } from "@/lib/view/api-client";
@@ -29,9 +30,24 @@ function gap(ms: number): string {
   return ms < 1000 ? `+${Math.round(ms)} ms` : `+${(ms / 1000).toFixed(1)} s`;
 }
 
-export default function Timeline({ podId, podName }: { podId: string; podName: string }) {
-  const { data, error } = useSWR<PodTimeline>(timelineKey(podId), fetchTimeline);
-  const [chosen, setChosen] = useState(0);
+export default function Timeline({
+  podId,
+  podName,
+  refresh = 0,
+  follow = false,
+}: {
+  podId: string;
+  podName: string;
+  /** Fetched again whenever this changes (the steps page: after each step). */
+  refresh?: number;
+  /** Keep the newest step current as steps arrive (the steps page), instead of where the trainer was. */
+  follow?: boolean;
+}) {
+  const { data, error, mutate } = useSWR<PodTimeline>(timelineKey(podId), fetchTimeline);
+  const [chosen, setChosen] = useState<number | null>(null);
+  useEffect(() => {
+    if (refresh > 0) void mutate();
+  }, [refresh, mutate]);
 
   const heading = <h2 className="text-xl font-bold">Timeline of {podName}</h2>;
   if (error) {
@@ -47,13 +63,14 @@ export default function Timeline({ podId, podName }: { podId: string; podName: s
     return (
       <section data-testid="timeline" aria-label={`Timeline of ${podName}`} className={PANEL}>
         {heading}
-        <p className="text-slate-600">Reading the engine&apos;s events…</p>
+        <p className="text-slate-600">Reading the runtime&apos;s events…</p>
       </section>
     );
   }
 
   const { steps } = data;
-  const current = Math.min(chosen, Math.max(0, steps.length - 1));
+  const last = Math.max(0, steps.length - 1);
+  const current = Math.min(chosen ?? (follow ? last : 0), last);
   return (
     <section data-testid="timeline" aria-label={`Timeline of ${podName}`} className={PANEL}>
       <header className="flex flex-wrap items-center gap-2">
@@ -72,7 +89,7 @@ export default function Timeline({ podId, podName }: { podId: string; podName: s
       </header>
       {!data.complete && (
         <p className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          Earlier steps are not known: the engine keeps only its most recent events
+          Earlier steps are not known: the runtime&apos;s events from before this server followed it (or beyond its buffer) are not kept
           {data.historyFrom !== null ? `, and this server's history begins at ${clock(data.historyFrom)}` : ""}.
         </p>
       )}

@@ -7,9 +7,9 @@ import { RUN_LABEL } from "./support/demo-pod";
  * A trainer steps through the demo pod on Podman (not Docker): after each Next step Podman
  * has exactly one more container (or none more after a probe); the graph highlights what the
  * step changed (the infra container's new namespaces and PID 1, the spoke nginx gained, the
- * phase, what ps showed); Export before/after gives one side-by-side PNG. One step is typed
- * in a shell (the test runs the page's podman command itself, against Podman's service) and
- * the page marks it done. Publishes on POD_ANATOMY_STEPS_PODMAN_PORT (default 8885, not the shared 8880).
+ * phase, what ps showed) and the pod's timeline gains the step; Export before/after gives one
+ * side-by-side PNG. One step is typed in a shell (the test runs the page's podman command
+ * itself, against Podman's service) and the page marks it done. Publishes on POD_ANATOMY_STEPS_PODMAN_PORT (default 8885, not the shared 8880).
  */
 const PORT = Number(process.env.POD_ANATOMY_STEPS_PODMAN_PORT ?? 8885);
 const SOCKET = "unix:///run/podman/podman.sock";
@@ -45,6 +45,11 @@ test("step by step on Podman: the highlight of each step, a typed step, the befo
   const infra = page.getByTestId("highlight-node");
   await expect(infra).toHaveCount(1);
   await expect(infra.getByTestId("highlight-label")).toContainText([/^new net ipc pid uts/, "PID 1: catatonit", "phase Pending", `publishes 127.0.0.1:${PORT} → 80`]);
+  // The pod's timeline beside the graph gains the step, in Podman's words; the newest step is the current one.
+  const timeline = page.getByTestId("step-timeline").locator("ol > li");
+  await expect(timeline).toHaveCount(2);
+  await expect(timeline.last()).toHaveAttribute("aria-current", "step");
+  await expect(page.getByTestId("timeline-current")).toContainText("from podman events: container start");
 
   // 2. nginx joins: the spoke it gained glows, labelled with what it joined.
   await step(1).getByRole("button", { name: "Next step" }).click();
@@ -54,6 +59,9 @@ test("step by step on Podman: the highlight of each step, a typed step, the befo
   const edge = page.getByTestId("highlight-edge");
   await expect(edge).toHaveCount(1);
   await expect(edge).toContainText("joined net ipc pid uts");
+  // One more step, one more entry per thing it did: nginx created, joined, started.
+  await expect(timeline).toHaveCount(5);
+  await expect(timeline.nth(3)).toContainText(/demo-[0-9a-f]{6}-nginx joined demo-[0-9a-f]{6}-pause's net, ipc, pid, uts/);
   fs.mkdirSync("artifacts", { recursive: true });
   // Presenting: the step just done, the current one, and the graph with the highlight, large.
   await page.setViewportSize({ width: 1600, height: 900 });
@@ -134,6 +142,10 @@ test("step by step through the CRI: crictl commands and their JSON, the sandbox 
   await expect(step(0)).toHaveAttribute("data-done", "true", { timeout: 120_000 });
   expect(criCount()).toBe(1);
   await expect(page.getByTestId("highlight-label")).toContainText([/^new /, "PID 1: pause", "phase Pending", `publishes 127.0.0.1:${CRI_PORT} → 80`]);
+  // The timeline gains the sandbox, told from the CRI's poll (it has no events).
+  const timeline = page.getByTestId("step-timeline").locator("ol > li");
+  await expect(timeline).toHaveCount(2);
+  await expect(page.getByTestId("timeline-current")).toContainText("from CRI ListPodSandbox (poll, 1 s)");
 
   // "I'll type it" gives the whole script: the files, then the crictl lines.
   await step(1).getByRole("button", { name: "I'll type it" }).click();
@@ -143,6 +155,8 @@ test("step by step through the CRI: crictl commands and their JSON, the sandbox 
   await expect(step(1)).toHaveAttribute("data-done", "true", { timeout: 60_000 });
   expect(criCount()).toBe(2);
   await expect(page.getByTestId("highlight-edge")).toContainText("joined net ipc pid uts");
+  await expect(timeline).toHaveCount(5);
+  await expect(timeline.last()).toContainText("nginx started");
 
   await step(2).getByRole("button", { name: "Next step" }).click();
   await expect(step(2)).toHaveAttribute("data-done", "true", { timeout: 60_000 });

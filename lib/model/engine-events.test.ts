@@ -31,6 +31,8 @@ describe("parseEngineEventLine on the recorded stream", () => {
         "io.pod-anatomy.run": "probe-fable",
         "io.pod-anatomy.stand-in-for": "registry.k8s.io/pause:3.10",
       },
+      runtime: "docker",
+      source: "docker events: container create",
     });
   });
 

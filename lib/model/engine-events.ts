@@ -10,6 +10,7 @@
  * `Attributes` mixes the container's labels with name, image, exitCode (die) and signal (kill).
  */
 import { z } from "zod";
+import { RUNTIME_KINDS, type RuntimeKind } from "./types";
 
 /** The container actions Pod Anatomy follows: every change of a container's existence or state (no exec_*, no health). */
 export const CONTAINER_ACTIONS = ["create", "start", "restart", "pause", "unpause", "kill", "die", "oom", "stop", "rename", "destroy"] as const;
@@ -37,6 +38,13 @@ export interface ContainerEvent {
   signal: string | null;
   /** The container's labels (Attributes minus name, image, exitCode, signal, oldName). */
   labels: Record<string, string>;
+  /** The runtime that told it: Docker's event stream, Podman's (libpod), or the CRI's poll (synthesized). */
+  runtime: RuntimeKind;
+  /**
+   * Where this fact comes from, in the runtime's own words, e.g. "docker events: container die",
+   * "podman events: container died", "CRI ListContainers (poll, 1 s): state CONTAINER_RUNNING, started_at".
+   */
+  source: string;
 }
 
 const DIGITS = /^\d{1,20}$/;
@@ -52,6 +60,8 @@ export const ContainerEventSchema: z.ZodType<ContainerEvent> = z.object({
   exitCode: z.number().int().nullable(),
   signal: z.string().nullable(),
   labels: z.record(z.string(), z.string()),
+  runtime: z.enum(RUNTIME_KINDS),
+  source: z.string(),
 });
 
 /** The fields of a raw engine message Pod Anatomy reads; everything else is ignored. */
@@ -74,7 +84,7 @@ export type ParsedEngineLine =
   | { kind: "invalid"; reason: string };
 
 /** Milliseconds (with microseconds as the fraction) from exact nanoseconds. */
-function nanosToMillis(timeNano: string): number {
+export function nanosToMillis(timeNano: string): number {
   return timeNano.length <= 3 ? 0 : Number(timeNano.slice(0, -3)) / 1000;
 }
 
@@ -83,7 +93,7 @@ function nanosToMillis(timeNano: string): number {
  * nearest representable double (±128 ns). A quote inside a JSON string is always escaped, so
  * `"timeNano":` with bare quotes can only be a key; the parsed value cross-checks it.
  */
-function exactTimeNano(line: string, parsed: number): string {
+export function exactTimeNano(line: string, parsed: number): string {
   for (const m of line.matchAll(/"timeNano":(\d{1,20})(?=[,}\s])/g)) {
     if (Math.abs(Number(m[1]) - parsed) <= 1024) return m[1]!;
   }
@@ -121,6 +131,8 @@ export function parseEngineEventLine(line: string): ParsedEngineLine {
       exitCode: Action === "die" ? exit : null,
       signal: Action === "kill" ? (attributes.signal ?? null) : null,
       labels,
+      runtime: "docker",
+      source: `docker events: container ${Action}`,
     },
   };
 }

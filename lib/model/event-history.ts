@@ -4,11 +4,17 @@
  */
 import type { ContainerEvent } from "./engine-events";
 
-/** How a container joined others' namespaces: HostConfig's modes, e.g. "container:<id>". */
+/**
+ * How a container joined others' namespaces, as its runtime reports them: Docker's and
+ * Podman's HostConfig modes, e.g. "container:<id>"; the CRI's NamespaceMode as our word
+ * ("pod": shared with its sandbox, "private", "host").
+ */
 export interface JoinModes {
   network: string;
   ipc: string;
   pid: string;
+  /** Podman and the CRI share the uts namespace too; Docker cannot (absent or "" / "host"). */
+  uts?: string;
 }
 
 /** What the server remembers about one container, for the timeline. */

@@ -15,9 +15,9 @@ export type EngineFeed =
   | { state: "reconnecting"; failures: number; retryInMs: number; reason: string };
 
 export type LiveMessage =
-  /** `event: container` — one Docker container changed (the engine's own event). */
+  /** `event: container` — a container changed, as its runtime told it (Docker's or Podman's event, the CRI's poll): ContainerEvent.runtime says which. */
   | { type: "container"; event: ContainerEvent }
-  /** `event: runtime` — a container or sandbox of another runtime (the CRI, Podman) changed. */
+  /** `event: runtime` — a container or sandbox changed in a way the timeline does not tell (Podman's init, cleanup, a pod event). */
   | { type: "runtime"; runtime: string; containerId: string; action: string }
   /**
    * `event: feed` — sent on connect and whenever the server's feed of one runtime's changes

@@ -1,7 +1,9 @@
+import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ContainerEvent } from "./engine-events";
 import { EventHistory } from "./event-history";
 import { buildTimeline, describeExit } from "./pod-timeline";
+import { parsePodmanEventLine } from "./podman-facts";
 import { LABEL_POD, type Container, type Pod } from "./types";
 import * as build from "@/test/support/model-builders";
 import { IMAGE, MEMBER, recordedEvents as events, SANDBOX } from "@/test/support/recorded-events";
@@ -149,5 +151,55 @@ describe("buildTimeline", () => {
     const timeline = buildTimeline({ pod, containers: [sandbox], records: history.records(), historyFrom: events[1]!.time });
     expect(timeline.complete).toBe(false);
     expect(timeline.steps.map((s) => s.kind)).toEqual(["namespaces-created"]);
+  });
+});
+
+describe("buildTimeline of a Podman pod (its events as sent: test/fixtures/podman/events-steps.ndjson)", () => {
+  const lines = fs.readFileSync("test/fixtures/podman/events-steps.ndjson", "utf8").split("\n").filter(Boolean);
+  const podmanEvents = lines.flatMap((l) => parsePodmanEventLine(l)?.event ?? []);
+  const INFRA = "c5c1eaf23f791d3b627880f840f5cad2800932c0f48f7841e78e930be79d16a6";
+  const joinsInfra = { network: `container:${INFRA}`, ipc: `container:${INFRA}`, pid: `container:${INFRA}`, uts: `container:${INFRA}`, cgroupParent: "" };
+  const infra = build.container({
+    id: INFRA,
+    name: "demo-a1b2c3-pause",
+    runtime: "podman",
+    role: "sandbox",
+    podId: INFRA,
+    modes: { network: "bridge", ipc: "shareable", pid: "private", uts: "private", cgroupParent: "" },
+  });
+  const podmanPod = build.pod({ id: INFRA, name: "demo-a1b2c3" });
+
+  it("tells its steps in Podman's words, removed members included (their modes read on create)", () => {
+    const history = historyOf(podmanEvents);
+    for (const r of history.records()) if (r.containerId !== INFRA) history.setModes(r.containerId, joinsInfra);
+    const timeline = buildTimeline({ pod: podmanPod, containers: [infra], records: history.records(), historyFrom: history.oldestTime() });
+    expect(timeline.steps.map((s) => `${s.kind} ${s.containerName}`)).toEqual([
+      "sandbox-created demo-a1b2c3-pause",
+      "namespaces-created demo-a1b2c3-pause",
+      "created demo-a1b2c3-nginx",
+      "joined demo-a1b2c3-nginx",
+      "started demo-a1b2c3-nginx",
+      "created demo-a1b2c3-ghost",
+      "joined demo-a1b2c3-ghost",
+      "started demo-a1b2c3-ghost",
+      "exited demo-a1b2c3-pause",
+      "exited demo-a1b2c3-ghost",
+      "exited demo-a1b2c3-nginx",
+      "removed demo-a1b2c3-nginx",
+      "removed demo-a1b2c3-ghost",
+      "removed demo-a1b2c3-pause",
+    ]);
+    const [sbCreated, , created, joined] = timeline.steps;
+    expect(sbCreated!.detail).toBe("Podman created the pod's infra container from localhost/podman-pause:4.3.1-0. Nothing runs yet: no process, no namespaces.");
+    expect(created!.detail).toBe(
+      "Created in demo-a1b2c3-pause's pod: Podman set its HostConfig.NetworkMode, IpcMode, PidMode and UTSMode to container:c5c1eaf23f79 (the pod's infra container).",
+    );
+    expect(created!.sources).toEqual(["podman events: container create", ...["NetworkMode", "IpcMode", "PidMode", "UTSMode"].map((f) => `podman inspect: HostConfig.${f}`)]);
+    expect(joined!.title).toBe("demo-a1b2c3-nginx joined demo-a1b2c3-pause's net, ipc, pid, uts");
+    const ghostExit = timeline.steps.find((s) => s.kind === "exited" && s.containerName.endsWith("ghost"))!;
+    expect(ghostExit.exitCode).toBe(143);
+    expect(ghostExit.sources).toEqual(["podman events: container died (containerExitCode 143)"]);
+    expect(timeline.steps.find((s) => s.kind === "removed")!.detail).toContain("Podman removed the container");
+    expect(timeline.steps.flatMap((s) => s.sources).some((s) => s.startsWith("docker"))).toBe(false);
   });
 });

@@ -1,11 +1,13 @@
 /**
- * A pod's timeline: its story step by step, told from the engine's events (the server's
- * history) and the kernel's namespaces (the snapshot). Pure: no I/O.
+ * A pod's timeline: its story step by step, told from its runtime's events (the server's
+ * history: Docker's and Podman's event streams, the events the CRI's poll synthesizes) and
+ * the kernel's namespaces (the snapshot). Each runtime's facts are told in its own words:
+ * Docker's and Podman's HostConfig modes, the CRI's NamespaceMode POD. Pure: no I/O.
  */
 import { containerMode, joinedRef, modeJoins } from "./container-ref";
 import { compareTimeNano, type ContainerEvent } from "./engine-events";
 import type { ContainerRecord, JoinModes } from "./event-history";
-import { K8S_POD_UID, LABEL_POD, type Container, type NamespaceType, type Pod } from "./types";
+import { K8S_POD_UID, LABEL_POD, type Container, type ContainerRuntime, type NamespaceType, type Pod, type RuntimeKind } from "./types";
 
 export type TimelineStepKind = "sandbox-created" | "namespaces-created" | "created" | "joined" | "started" | "exited" | "removed";
 
@@ -24,7 +26,7 @@ export interface TimelineStep {
   /** The container's name then (a removed container is no longer in the snapshot). */
   containerName: string;
   role: "sandbox" | "member";
-  /** From the engine's event: exact nanoseconds, and milliseconds. */
+  /** From the runtime's event (the CRI: its created_at, started_at, finished_at): exact nanoseconds, and milliseconds. */
   timeNano: string;
   time: number;
   title: string;
@@ -33,7 +35,7 @@ export interface TimelineStep {
   namespaces: TimelineNamespace[];
   /** On `exited`: the exit code; otherwise null. */
   exitCode: number | null;
-  /** Where each fact comes from: the engine's event, HostConfig fields, /proc paths. */
+  /** Where each fact comes from: the runtime's event (or poll), its mode fields, /proc paths. */
   sources: string[];
 }
 
@@ -54,11 +56,41 @@ export interface PodTimeline {
 
 /** The namespace types a sandbox brings into being and members join, in the order the story tells. */
 const POD_STORY_TYPES: NamespaceType[] = ["net", "ipc", "pid", "uts", "mnt", "cgroup"];
-const JOINABLE: { type: NamespaceType; mode: keyof JoinModes; field: string; what: string }[] = [
-  { type: "net", mode: "network", field: "HostConfig.NetworkMode", what: "localhost, interfaces and ports" },
-  { type: "ipc", mode: "ipc", field: "HostConfig.IpcMode", what: "System V IPC and POSIX message queues" },
-  { type: "pid", mode: "pid", field: "HostConfig.PidMode", what: "the process list (ps shows the sandbox's process as PID 1)" },
+/**
+ * The namespaces a member can join its sandbox's: `field` as Docker and Podman name the mode
+ * (HostConfig), `cri` as the CRI's NamespaceOption does (uts has none: it follows network).
+ * Docker cannot share uts; Podman's pods and the CRI's do.
+ */
+const JOINABLE: { type: NamespaceType; mode: keyof JoinModes; field: string; cri: string | null; what: string }[] = [
+  { type: "net", mode: "network", field: "HostConfig.NetworkMode", cri: "network", what: "localhost, interfaces and ports" },
+  { type: "ipc", mode: "ipc", field: "HostConfig.IpcMode", cri: "ipc", what: "System V IPC and POSIX message queues" },
+  { type: "pid", mode: "pid", field: "HostConfig.PidMode", cri: "pid", what: "the process list (ps shows the sandbox's process as PID 1)" },
+  { type: "uts", mode: "uts", field: "HostConfig.UTSMode", cri: null, what: "the hostname" },
 ];
+type Joinable = (typeof JOINABLE)[number];
+
+/** The API a container's facts come from, by the runtime that runs it (unknown: Docker's words, as before). */
+function dialectOf(runtime: ContainerRuntime): RuntimeKind {
+  return runtime === "podman" ? "podman" : runtime === "containerd" || runtime === "cri-o" ? "cri" : "docker";
+}
+
+/** Does this mode join the sandbox's namespace? Docker, Podman: `container:<sandbox>`; the CRI: POD (its pod's sandbox). */
+function joins(kind: RuntimeKind, mode: string | undefined, sandbox: { id: string; name: string }): boolean {
+  return kind === "cri" ? mode === "pod" : modeJoins(mode ?? "", sandbox);
+}
+
+/** Where a runtime's modes are read, for a step's sources. */
+const MODES_SOURCE: Record<RuntimeKind, string> = {
+  docker: "HostConfig.NetworkMode, IpcMode, PidMode, UTSMode",
+  podman: "podman inspect: HostConfig.NetworkMode, IpcMode, PidMode, UTSMode",
+  cri: "CRI PodSandboxStatus: linux.namespaces.options",
+};
+
+/** Where one joined mode is read, for a step's sources. */
+function joinSource(kind: RuntimeKind, j: Joinable): string {
+  if (kind === "cri") return j.cri ? `CRI NamespaceOption.${j.cri}=POD` : "CRI NamespaceOption.network=POD (uts follows network)";
+  return kind === "podman" ? `podman inspect: ${j.field}` : j.field;
+}
 
 /** What a namespace of its own gives a member, in a few words. */
 const OWN_WHAT: Partial<Record<NamespaceType, string>> = {
@@ -115,14 +147,19 @@ export function buildTimeline({ pod, containers, records, historyFrom }: Timelin
     (sandboxLabels[K8S_POD_UID] !== undefined && labels[K8S_POD_UID] === sandboxLabels[K8S_POD_UID]);
   const modesOf = (id: string): JoinModes | null => {
     const c = byId.get(id);
-    return c ? { network: c.modes.network, ipc: c.modes.ipc, pid: c.modes.pid } : (recordOf.get(id)?.modes ?? null);
+    return c ? { network: c.modes.network, ipc: c.modes.ipc, pid: c.modes.pid, uts: c.modes.uts } : (recordOf.get(id)?.modes ?? null);
+  };
+  /** Whose words: the snapshot's runtime of it, else its latest event's. */
+  const kindOf = (id: string): RuntimeKind => {
+    const c = byId.get(id);
+    return c ? dialectOf(c.runtime) : (recordOf.get(id)?.events.at(-1)?.runtime ?? "docker");
   };
 
   const memberIds = new Set(pod.memberIds);
   for (const r of records) {
     if (r.containerId === pod.sandboxId || memberIds.has(r.containerId)) continue;
     const modes = modesOf(r.containerId);
-    const joined = modes !== null && JOINABLE.some((j) => modeJoins(modes[j.mode], sandboxRef));
+    const joined = modes !== null && JOINABLE.some((j) => modeJoins(modes[j.mode] ?? "", sandboxRef));
     if (joined || sameLabelledPod(r.labels)) memberIds.add(r.containerId);
   }
 
@@ -136,7 +173,7 @@ export function buildTimeline({ pod, containers, records, historyFrom }: Timelin
     events.forEach((e, i) => {
       const live = i === lastStart ? byId.get(id) : undefined;
       const running = live && live.pid !== null ? live : undefined;
-      steps.push(...(id === pod.sandboxId ? sandboxSteps(e, running, byId.get(id)) : memberSteps(e, running, modesOf(id), sandboxRef)));
+      steps.push(...(id === pod.sandboxId ? sandboxSteps(e, running, byId.get(id), kindOf(id)) : memberSteps(e, running, modesOf(id), sandboxRef, kindOf(id))));
     });
   }
 
@@ -156,7 +193,7 @@ function step(e: ContainerEvent, role: TimelineStep["role"], kind: TimelineStepK
     time: e.time,
     namespaces: [],
     exitCode: null,
-    sources: [`docker events: container ${e.action}`],
+    sources: [e.source],
     ...rest,
   };
 }
@@ -168,8 +205,15 @@ function kernelNamespace(c: Container, type: NamespaceType): { ns: TimelineNames
 
 const list = (types: NamespaceType[]) => types.join(", ");
 
+/** The runtime that removes a container, in a few words. */
+const REMOVED: Record<RuntimeKind, string> = {
+  docker: "The engine deleted the container: its filesystem layer and its record are gone.",
+  podman: "Podman removed the container: its filesystem layer and its record are gone.",
+  cri: "The runtime removed it (RemoveContainer, or RemovePodSandbox for a sandbox): its record is gone from the CRI's lists.",
+};
+
 /** Exit and removal read the same for sandboxes and members. */
-function endSteps(e: ContainerEvent, role: TimelineStep["role"]): TimelineStep[] {
+function endSteps(e: ContainerEvent, role: TimelineStep["role"], kind: RuntimeKind): TimelineStep[] {
   if (e.action === "die") {
     const after =
       role === "sandbox"
@@ -178,23 +222,26 @@ function endSteps(e: ContainerEvent, role: TimelineStep["role"]): TimelineStep[]
     return [step(e, role, "exited", { title: `${e.name} exited`, detail: `Its init process ended: ${describeExit(e.exitCode)}.${after}`, exitCode: e.exitCode })];
   }
   if (e.action === "destroy") {
-    return [step(e, role, "removed", { title: `${e.name} removed`, detail: "The engine deleted the container: its filesystem layer and its record are gone." })];
+    return [step(e, role, "removed", { title: `${e.name} removed`, detail: REMOVED[kind] })];
   }
   return [];
 }
 
-function sandboxSteps(e: ContainerEvent, running: Container | undefined, current: Container | undefined): TimelineStep[] {
+function sandboxCreatedDetail(e: ContainerEvent, kind: RuntimeKind): string {
+  if (kind === "cri") {
+    return `RunPodSandbox made the pod's sandbox: its pause container${e.image ? ` from ${e.image}` : ""}, created and started in that one call (the CRI has no separate start for a sandbox).`;
+  }
+  if (kind === "podman") return `Podman created the pod's infra container from ${e.image}. Nothing runs yet: no process, no namespaces.`;
+  return `The engine created the pod's infra ("pause") container from ${e.image}. Nothing runs yet: no process, no namespaces.`;
+}
+
+function sandboxSteps(e: ContainerEvent, running: Container | undefined, current: Container | undefined, kind: RuntimeKind): TimelineStep[] {
   if (e.action === "create") {
-    return [
-      step(e, "sandbox", "sandbox-created", {
-        title: `Sandbox ${e.name} created`,
-        detail: `The engine created the pod's infra ("pause") container from ${e.image}. Nothing runs yet: no process, no namespaces.`,
-      }),
-    ];
+    return [step(e, "sandbox", "sandbox-created", { title: `Sandbox ${e.name} created`, detail: sandboxCreatedDetail(e, kind) })];
   }
   if (e.action === "start") {
     let namespaces: TimelineNamespace[];
-    const sources = [`docker events: container start`];
+    const sources = [e.source];
     if (running) {
       const types = POD_STORY_TYPES.filter((t) => running.own.includes(t));
       const read = types.map((t) => kernelNamespace(running, t));
@@ -214,7 +261,7 @@ function sandboxSteps(e: ContainerEvent, running: Container | undefined, current
           ]
         : [];
       namespaces = types.map((type) => ({ type, id: null }));
-      if (m) sources.push("HostConfig.NetworkMode, IpcMode, PidMode, UTSMode");
+      if (m) sources.push(MODES_SOURCE[kind]);
     }
     const types = namespaces.map((n) => n.type);
     return [
@@ -222,25 +269,39 @@ function sandboxSteps(e: ContainerEvent, running: Container | undefined, current
         title: `${e.name} started: the pod's namespaces are created`,
         detail:
           types.length > 0
-            ? `Its process became PID 1 of new namespaces — ${list(types)}. The kernel created them for it; the pod's other containers join its net, ipc and pid.`
+            ? `Its process became PID 1 of new namespaces — ${list(types)}. The kernel created them for it; the pod's other containers join its ${kind === "docker" ? "net, ipc and pid" : "net, ipc, uts (and pid when the pod shares it)"}.`
             : "Its process started; the kernel created its new namespaces.",
         namespaces,
         sources,
       }),
     ];
   }
-  return endSteps(e, "sandbox");
+  return endSteps(e, "sandbox", kind);
 }
 
-function memberSteps(e: ContainerEvent, running: Container | undefined, modes: JoinModes | null, sandbox: { id: string; name: string }): TimelineStep[] {
-  const byModes = modes ? JOINABLE.filter((j) => modeJoins(modes[j.mode], sandbox)) : [];
+/** How a member was made to join, in its runtime's words (null when its modes join nothing). */
+function joinHow(kind: RuntimeKind, byModes: Joinable[], sandbox: { id: string; name: string }): string | null {
+  if (byModes.length === 0) return null;
+  if (kind === "cri") {
+    const fields = byModes.filter((j) => j.cri).map((j) => `${j.cri}=POD`);
+    return `CreateContainer put it in sandbox ${sandbox.name}, whose NamespaceOption says ${fields.join(", ")}: it shares the sandbox's ${list(byModes.map((j) => j.type))}.`;
+  }
+  if (kind === "podman") {
+    const fields = byModes.map((j, i) => (i === 0 ? j.field : j.field.replace("HostConfig.", "")));
+    const named = fields.length > 1 ? `${fields.slice(0, -1).join(", ")} and ${fields.at(-1)}` : fields[0];
+    return `Created in ${sandbox.name}'s pod: Podman set its ${named} to ${containerMode(sandbox.id.slice(0, 12))} (the pod's infra container).`;
+  }
+  return `Created to join ${sandbox.name}: ${byModes.map((j) => `${j.field}=${containerMode(sandbox.name)}`).join(", ")}.`;
+}
+
+function memberSteps(e: ContainerEvent, running: Container | undefined, modes: JoinModes | null, sandbox: { id: string; name: string }, kind: RuntimeKind): TimelineStep[] {
+  const byModes = modes ? JOINABLE.filter((j) => joins(kind, modes[j.mode], sandbox)) : [];
   if (e.action === "create") {
-    const how = byModes.map((j) => `${j.field}=${containerMode(sandbox.name)}`).join(", ");
     return [
       step(e, "member", "created", {
         title: `${e.name} created`,
-        detail: how ? `Created to join ${sandbox.name}: ${how}.` : `Created in the pod of ${sandbox.name}.`,
-        sources: [`docker events: container create`, ...(byModes.length > 0 ? byModes.map((j) => j.field) : [])],
+        detail: joinHow(kind, byModes, sandbox) ?? `Created in the pod of ${sandbox.name}.`,
+        sources: [e.source, ...byModes.map((j) => joinSource(kind, j))],
       }),
     ];
   }
@@ -255,7 +316,7 @@ function memberSteps(e: ContainerEvent, running: Container | undefined, modes: J
           title: `${e.name} joined ${sandbox.name}'s ${list(joined.map((j) => j.type))}`,
           detail: `Its process entered the sandbox's namespaces instead of getting new ones: it shares ${joined.map((j) => j.what).join("; ")}.`,
           namespaces: running ? read.map((r) => r.ns) : joined.map((j) => ({ type: j.type, id: null })),
-          sources: [`docker events: container start`, ...(running ? read.map((r) => r.source) : joined.map((j) => j.field))],
+          sources: [e.source, ...(running ? read.map((r) => r.source) : joined.map((j) => joinSource(kind, j)))],
         }),
       );
     }
@@ -269,10 +330,10 @@ function memberSteps(e: ContainerEvent, running: Container | undefined, modes: J
             ? `Its process runs (host PID ${running!.pid}) in new namespaces of its own: ${own.map((t) => `${t} (${OWN_WHAT[t]})`).join(", ")}.`
             : "Its process runs.",
         namespaces: read.map((r) => r.ns),
-        sources: [`docker events: container start`, ...read.map((r) => r.source)],
+        sources: [e.source, ...read.map((r) => r.source)],
       }),
     );
     return out;
   }
-  return endSteps(e, "member");
+  return endSteps(e, "member", kind);
 }

@@ -8,7 +8,10 @@ import { describe, expect, it } from "vitest";
 import {
   explainPodmanError,
   podmanContainerFacts,
+  parsePodmanEventLine,
+  podmanContainerEvent,
   podmanEventChange,
+  podmanJoinModes,
   podmanStatusFromPing,
   podmanStatusOk,
   START_PODMAN_SERVICE,
@@ -155,5 +158,67 @@ describe("podmanEventChange (recorded stream)", () => {
     expect(podmanEventChange({ Type: "container", Action: "exec_died", Actor: { ID: "a" } })).toBeNull();
     expect(podmanEventChange({ Type: "image", Action: "pull", Actor: { ID: "a" } })).toBeNull();
     expect(podmanEventChange("junk")).toBeNull();
+  });
+});
+
+describe("podmanContainerEvent (the stream as sent, test/fixtures/podman/events-steps.ndjson)", () => {
+  const lines = fs.readFileSync("test/fixtures/podman/events-steps.ndjson", "utf8").split("\n").filter(Boolean);
+  const parsed = lines.map(parsePodmanEventLine);
+  const events = parsed.flatMap((p) => (p?.event ? [p.event] : []));
+  const INFRA_ID = "c5c1eaf23f791d3b627880f840f5cad2800932c0f48f7841e78e930be79d16a6";
+
+  it("in Docker's words: create, start, died → die, remove → destroy; init and cleanup tell no event (but are changes)", () => {
+    expect(events.map((e) => `${e.action} ${e.name}`)).toEqual([
+      "create demo-a1b2c3-pause",
+      "start demo-a1b2c3-pause",
+      "create demo-a1b2c3-nginx",
+      "start demo-a1b2c3-nginx",
+      "create demo-a1b2c3-ghost",
+      "start demo-a1b2c3-ghost",
+      "die demo-a1b2c3-pause",
+      "die demo-a1b2c3-ghost",
+      "die demo-a1b2c3-nginx",
+      "destroy demo-a1b2c3-nginx",
+      "destroy demo-a1b2c3-ghost",
+      "destroy demo-a1b2c3-pause",
+    ]);
+    expect(parsed.every((p) => p !== null)).toBe(true);
+    expect(parsed.filter((p) => p && !p.event).map((p) => p!.action)).toEqual(["init", "init", "init", ...Array(6).fill("cleanup")]);
+  });
+
+  it("Podman's own times, exactly (19 digits, not JSON.parse's rounding), and its source", () => {
+    expect(events[0]).toMatchObject({ containerId: INFRA_ID, timeNano: "1796180222504264677", time: 1796180222504.264, runtime: "podman", image: "localhost/podman-pause:4.3.1-0" });
+    expect(events[0]!.source).toBe("podman events: container create");
+    expect(events.find((e) => e.action === "destroy")!.source).toBe("podman events: container remove");
+  });
+
+  it("the exit code of died (containerExitCode), and null on every other action", () => {
+    expect(events.filter((e) => e.action === "die").map((e) => [e.name, e.exitCode, e.source])).toEqual([
+      ["demo-a1b2c3-pause", 0, "podman events: container died (containerExitCode 0)"],
+      ["demo-a1b2c3-ghost", 143, "podman events: container died (containerExitCode 143)"],
+      ["demo-a1b2c3-nginx", 143, "podman events: container died (containerExitCode 143)"],
+    ]);
+    expect(events.filter((e) => e.action !== "die").every((e) => e.exitCode === null)).toBe(true);
+  });
+
+  it("labels are the container's: without name, image, podId, containerExitCode", () => {
+    expect(events[0]!.labels).toMatchObject({ "io.pod-anatomy.role": "sandbox", "io.pod-anatomy.pod": "demo-a1b2c3", "io.buildah.version": "1.28.2" });
+    for (const e of events) for (const k of ["name", "image", "podId", "containerExitCode"]) expect(e.labels).not.toHaveProperty(k);
+  });
+
+  it("pod events, malformed lines and ids are no event", () => {
+    expect(parsePodmanEventLine('{"Type":"pod","Action":"create","Actor":{"ID":"80022059a3f96b43f3546c36e585114665209391f7815ef9f67fbe22db420dd3"},"timeNano":1}')).toEqual({
+      containerId: "80022059a3f96b43f3546c36e585114665209391f7815ef9f67fbe22db420dd3",
+      action: "pod-create",
+    });
+    expect(parsePodmanEventLine("not json")).toBeNull();
+    expect(podmanContainerEvent({ Type: "container", Action: "start", Actor: { ID: "abc" }, timeNano: 1 })).toBeNull();
+    expect(podmanContainerEvent({ Type: "container", Action: "start", Actor: { ID: INFRA_ID } })).toBeNull(); // no time
+  });
+
+  it("joinModes from an inspect: the pod's container: modes, uts included", () => {
+    const nginx = [...inspects.values()].find((i) => i.HostConfig?.NetworkMode?.startsWith("container:"))!;
+    expect(podmanJoinModes(nginx)).toEqual({ network: `container:${INFRA}`, ipc: `container:${INFRA}`, pid: `container:${INFRA}`, uts: `container:${INFRA}` });
+    expect(podmanJoinModes({ Id: "x" })).toBeNull();
   });
 });

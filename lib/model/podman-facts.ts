@@ -7,6 +7,8 @@
  * Field by field, as Podman 4.3.1 answers (recorded in test/fixtures/podman/*.json by
  * scripts/record-podman-fixtures.ts).
  */
+import { exactTimeNano, nanosToMillis, type ContainerAction, type ContainerEvent } from "./engine-events";
+import type { JoinModes } from "./event-history";
 import type { ContainerFacts, PortBinding, RuntimeFailure, RuntimeStatus } from "./types";
 
 // ---------------------------------------------------------------------------------------
@@ -290,12 +292,22 @@ export function explainPodmanError(err: PodmanErrorLike | null | undefined, endp
 // Events
 // ---------------------------------------------------------------------------------------
 
-/** One line of GET /libpod/events: Type "container" or "pod", Action "create", "start", "died", "remove", … */
+/**
+ * One line of GET /libpod/events: Type "container" or "pod", Action "create", "init",
+ * "start", "died", "cleanup", "remove", … As Podman 4.3.1 sends it (test/fixtures/podman/):
+ *   {"status":"died","id":"9c43…","from":"localhost/…","Type":"container","Action":"died",
+ *    "Actor":{"ID":"9c43…","Attributes":{"containerExitCode":"3","image":"localhost/…",
+ *    "name":"pa-recorded-exited","podId":"", <labels>}},"scope":"local","time":1796154793,
+ *    "timeNano":1796154793195282200}
+ * `Attributes` mixes the container's labels with name, image, podId and containerExitCode
+ * (on every event; meaningful on "died" only).
+ */
 export interface LibpodEvent {
   Type?: string;
   Action?: string;
   Actor?: { ID?: string; Attributes?: Record<string, string> };
   id?: string;
+  timeNano?: number;
 }
 
 /**
@@ -311,6 +323,77 @@ export function podmanEventChange(raw: unknown): { containerId: string; action: 
   const id = e.Actor?.ID ?? e.id ?? "";
   if (!id) return null;
   return { containerId: id, action: e.Type === "pod" ? `pod-${action}` : action };
+}
+
+/**
+ * Podman's container actions in Docker's words (the timeline's): "died" is Docker's "die",
+ * "remove" its "destroy". "init" (the OCI runtime set the container up: namespaces made, its
+ * process not yet running), "cleanup", "mount" and the like have no counterpart: no event.
+ */
+const PODMAN_ACTIONS: Readonly<Record<string, ContainerAction>> = {
+  create: "create",
+  start: "start",
+  restart: "restart",
+  pause: "pause",
+  unpause: "unpause",
+  kill: "kill",
+  died: "die",
+  stop: "stop",
+  rename: "rename",
+  remove: "destroy",
+};
+
+/** Attribute keys that are facts about the event, not labels. */
+const PODMAN_NOT_LABELS = new Set(["name", "image", "containerExitCode", "podId", "signal"]);
+
+/** The ContainerEvent a container event of the stream tells, for the timeline; null for pod events and actions without a counterpart. */
+export function podmanContainerEvent(raw: unknown, line?: string): ContainerEvent | null {
+  if (!raw || typeof raw !== "object") return null;
+  const e = raw as LibpodEvent;
+  const action = PODMAN_ACTIONS[e.Action ?? ""];
+  const id = e.Actor?.ID ?? e.id ?? "";
+  if (e.Type !== "container" || !action || !/^[0-9a-f]{64}$/.test(id)) return null;
+  if (typeof e.timeNano !== "number" || !Number.isInteger(e.timeNano) || e.timeNano < 0) return null;
+  // The exact digits from the line itself: JSON.parse rounds 19 digits (±128 ns).
+  const timeNano = line ? exactTimeNano(line, e.timeNano) : BigInt(e.timeNano).toString();
+  const attributes = e.Actor?.Attributes ?? {};
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(attributes)) if (!PODMAN_NOT_LABELS.has(k)) labels[k] = v;
+  const code = attributes.containerExitCode;
+  return {
+    timeNano,
+    time: nanosToMillis(timeNano),
+    action,
+    containerId: id,
+    name: attributes.name ?? "",
+    image: attributes.image ?? "",
+    exitCode: action === "die" && code !== undefined && /^-?\d+$/.test(code) ? Number(code) : null,
+    signal: action === "kill" ? (attributes.signal ?? null) : null,
+    labels,
+    runtime: "podman",
+    source: `podman events: container ${e.Action}${action === "die" && code !== undefined ? ` (containerExitCode ${code})` : ""}`,
+  };
+}
+
+/** One line of the stream: its change (as podmanEventChange) and, for a container's change the timeline tells, its event. */
+export function parsePodmanEventLine(line: string): { containerId: string; action: string; event?: ContainerEvent } | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  const change = podmanEventChange(raw);
+  if (!change) return null;
+  const event = podmanContainerEvent(raw, line);
+  return event ? { ...change, event } : change;
+}
+
+/** How a container joined its pod's namespaces, from its inspect: "container:<infra id>" modes (Podman shares uts too). */
+export function podmanJoinModes(inspect: LibpodContainerInspect): JoinModes | null {
+  const hc = inspect.HostConfig;
+  if (!hc) return null;
+  return { network: hc.NetworkMode ?? "", ipc: hc.IpcMode ?? "", pid: hc.PidMode ?? "", uts: hc.UTSMode ?? "" };
 }
 
 /** An ISO time, or "" for Go's zero time ("0001-01-01T00:00:00Z": it never happened) and anything unparsable. */

@@ -5,10 +5,12 @@ import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseEngineEventLine, type ContainerEvent } from "@/lib/model/engine-events";
 import type { LiveMessage } from "@/lib/model/live-messages";
+import { parsePodmanEventLine } from "@/lib/model/podman-facts";
 import type { ContainerFacts } from "@/lib/model/types";
 import { DockerodeClient, type DockerClient, type EngineStreamItem } from "./docker";
 import { EventHub } from "./event-hub";
 import { DockerRuntime } from "./runtimes/docker-runtime";
+import type { RuntimeAdapter } from "./runtimes/runtime";
 
 /**
  * The hub against a scripted event source (the real engine is exercised by
@@ -164,6 +166,39 @@ describe("EventHub", () => {
     expect(inspected).toEqual([events[0]!.containerId, events[2]!.containerId]);
     expect(hub.dropped).toBe(2);
     warn.mockRestore();
+  });
+
+  it("puts any runtime's events into the history (Podman's, the CRI poll's), reads its modes on create; a change without one is a runtime message", async () => {
+    const podmanLines = fs.readFileSync(path.join(__dirname, "..", "..", "test", "fixtures", "podman", "events-steps.ndjson"), "utf8").split("\n").filter(Boolean);
+    const changes = podmanLines.slice(0, 3).map((l) => parsePodmanEventLine(l)!); // create, init (no event), start of the infra container
+    const asked: string[] = [];
+    const runtime = {
+      id: "podman",
+      kind: "podman",
+      endpoint: "/run/podman/podman.sock",
+      node: null,
+      async *changes(signal: AbortSignal) {
+        yield { kind: "connected" as const };
+        for (const c of changes) yield { kind: "changed" as const, containerId: c.containerId, action: c.action, ...(c.event ? { events: [c.event] } : {}) };
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      },
+      async joinModes(id: string) {
+        asked.push(id);
+        return { network: "bridge", ipc: "shareable", pid: "private", uts: "private" };
+      },
+      explain: () => ({ reason: "error" as const, message: "", hint: "" }),
+    } as unknown as RuntimeAdapter;
+    hub = new EventHub(() => [runtime]);
+    const l = listen(hub);
+    const infra = changes[0]!.containerId;
+    await vi.waitFor(() => expect(hub!.history.get(infra)?.modes).toEqual({ network: "bridge", ipc: "shareable", pid: "private", uts: "private" }));
+    expect(hub.history.get(infra)!.events.map((e) => [e.action, e.runtime, e.source])).toEqual([
+      ["create", "podman", "podman events: container create"],
+      ["start", "podman", "podman events: container start"],
+    ]);
+    expect(asked).toEqual([infra]);
+    expect(l.containers()).toEqual(["create demo-a1b2c3-pause", "start demo-a1b2c3-pause"]);
+    expect(l.got.filter((m) => m.type === "runtime")).toEqual([{ type: "runtime", runtime: "podman", containerId: infra, action: "init" }]);
   });
 });
 

@@ -18,9 +18,10 @@ import { processSingleton } from "./singleton";
  *     stops the others.
  *   - When a runtime's feed breaks, it reconnects with backoff; the adapter resumes where
  *     it was (Docker: `since`, the replayed events dropped by its cursor).
- *   - Docker's events carry the engine's own event: it goes into the history, and on
- *     `create` the new container's modes are read (one bounded inspect): once it is removed,
- *     they tell which pod it had joined.
+ *   - A change that carries a ContainerEvent goes into the history: Docker's and Podman's
+ *     own events, and those the CRI's poll synthesizes from the CRI's times. On `create` the
+ *     new container's modes are read (one bounded inspect, or PodSandboxStatus): once it is
+ *     removed, they tell which pod it had joined.
  */
 
 /** Reconnecting to a runtime: 0.5 s, 1 s, 2 s, … at most 30 s. */
@@ -141,20 +142,22 @@ export class EventHub {
   }
 
   private receive(runtime: RuntimeAdapter, change: Extract<RuntimeChange, { kind: "changed" }>): void {
-    const { event } = change;
-    if (!event) {
+    const events = change.events ?? [];
+    if (events.length === 0) {
       this.broadcast({ type: "runtime", runtime: runtime.id, containerId: change.containerId, action: change.action });
       return;
     }
-    this.history.add(event);
-    if (event.action === "create" && runtime.joinModes) {
-      // Read its modes while it exists; a container already gone keeps none.
-      runtime.joinModes(event.containerId).then(
-        (modes) => modes && this.history.setModes(event.containerId, modes),
-        () => undefined,
-      );
+    for (const event of events) {
+      this.history.add(event);
+      if (event.action === "create" && runtime.joinModes) {
+        // Read its modes while it exists; a container already gone keeps none.
+        runtime.joinModes(event.containerId).then(
+          (modes) => modes && this.history.setModes(event.containerId, modes),
+          () => undefined,
+        );
+      }
+      this.broadcast({ type: "container", event });
     }
-    this.broadcast({ type: "container", event });
   }
 
   /** Send every subscriber a message that does not come from a runtime (a snapshot's delta: snapshot.ts). */

@@ -97,7 +97,7 @@ export class DockerRuntime implements RuntimeAdapter {
           yield item;
         } else if (this.cursor.accept(item.event)) {
           this.cache.invalidate(item.event.containerId);
-          yield { kind: "changed", containerId: item.event.containerId, action: item.event.action, event: item.event };
+          yield { kind: "changed", containerId: item.event.containerId, action: item.event.action, events: [item.event] };
         }
       }
     } finally {

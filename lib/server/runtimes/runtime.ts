@@ -50,7 +50,7 @@ export interface RuntimeAdapter {
   /** Why a call failed, in the runtime's terms: the reason, what happened, what to do. */
   explain(err: unknown): { reason: RuntimeFailure; message: string; hint: string };
 
-  /** How a just-created container joined others' namespaces (Docker's `container:` modes), for its pod's timeline. */
+  /** How a just-created container joined others' namespaces (Docker's and Podman's `container:` modes, the CRI's NamespaceMode), for its pod's timeline. */
   joinModes?(containerId: string): Promise<JoinModes | null>;
 
   /** Creating and removing pods; absent where Pod Anatomy only reads (a nested node's runtime). */
@@ -59,8 +59,13 @@ export interface RuntimeAdapter {
 
 export type RuntimeChange =
   | { kind: "connected" }
-  /** `event`: the engine's own event, where it has an event stream of that shape (Docker): it feeds the pods' timelines. */
-  | { kind: "changed"; containerId: string; action: string; event?: ContainerEvent }
+  /**
+   * `events`: what happened, as ContainerEvents, oldest first: Docker's and Podman's own event
+   * (one), those the CRI's poll synthesizes from the CRI's times (a container new at one poll
+   * may have been created, started and exited since the last: up to three). They feed the
+   * pods' timelines; a change without any (Podman's init, cleanup) does not.
+   */
+  | { kind: "changed"; containerId: string; action: string; events?: readonly ContainerEvent[] }
   /** Lines of an event stream that could not be used. */
   | { kind: "dropped"; count: number; reason: string };
 

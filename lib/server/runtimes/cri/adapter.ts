@@ -12,12 +12,12 @@ import {
   GRPC,
   sandboxName,
   toCriContainerFacts,
-  type CriContainer,
   type CriContainerRecord,
-  type CriPodSandbox,
   type CriSandboxRecord,
   verboseInfo,
 } from "@/lib/model/cri-facts";
+import { criChangeEvents, criJoinModes, criPollChanges, criSeen, CRI_POLL_MS, type CriChangeDetail, type CriPollChange, type CriSeen } from "@/lib/model/cri-events";
+import type { JoinModes } from "@/lib/model/event-history";
 import { criSpecIssues, planCriPod, type CgroupDriver, type CriPodPlan } from "@/lib/model/cri-plan";
 import { numberEntrySteps, planCriSteps } from "@/lib/model/runtime-steps";
 import { stepUid, type EntryStep, type StepRun } from "@/lib/model/steps";
@@ -43,7 +43,7 @@ import { criImageChoices, ensureCriStandIn, ensureSandboxImage, normaliseRef, re
  */
 
 const STATUS_BUDGET_MS = 2_000;
-const POLL_MS = 1_000;
+const POLL_MS = CRI_POLL_MS;
 const INIT_TIMEOUT_MS = 120_000;
 const INIT_POLL_MS = 250;
 
@@ -165,25 +165,65 @@ export class CriRuntime implements RuntimeAdapter {
     return this.read();
   }
 
-  /** A bounded poll (every second) of the ids and states of sandboxes and containers. */
+  /** The last poll's sandboxes and containers (joinModes finds a container's sandbox there). */
+  private lastSeen = new Map<string, CriSeen>();
+
+  /**
+   * A bounded poll (every second) of the ids and states of sandboxes and containers. Each
+   * change also comes with the ContainerEvents it tells (lib/model/cri-events.ts), timed by
+   * the CRI: one ContainerStatus per container new or changed (at most 4 at once), one
+   * PodSandboxStatus per new sandbox (its image).
+   */
   async *changes(signal: AbortSignal): AsyncIterable<RuntimeChange> {
-    const snapshot = async (): Promise<Map<string, string>> => {
+    const poll = async (): Promise<Map<string, CriSeen>> => {
       const [s, c] = await Promise.all([this.client.listPodSandbox(), this.client.listContainers()]);
-      return new Map<string, string>([...s.map((x: CriPodSandbox) => [x.id, x.state] as const), ...c.map((x: CriContainer) => [x.id, x.state] as const)]);
+      return criSeen(s, c);
     };
-    let last = await snapshot();
+    let last = await poll();
+    this.lastSeen = last;
     yield { kind: "connected" };
     while (!signal.aborted) {
       await sleep(POLL_MS, signal);
       if (signal.aborted) return;
-      const now = await snapshot();
-      for (const [id, state] of now) {
-        const before = last.get(id);
-        if (before === undefined) yield { kind: "changed", containerId: id, action: "create" };
-        else if (before !== state) yield { kind: "changed", containerId: id, action: state.toLowerCase().replace(/^(container|sandbox)_/, "") };
+      const now = await poll();
+      const observedAt = (BigInt(Date.now()) * 1_000_000n).toString();
+      const changes = criPollChanges(last, now);
+      this.lastSeen = new Map([...last, ...now]); // the gone ones too, until the next poll
+      const details = await mapLimit(changes, 4, (change) => this.changeDetail(change));
+      for (const [i, change] of changes.entries()) {
+        yield { kind: "changed", containerId: change.id, action: change.action, events: criChangeEvents(change, details[i]!, observedAt) };
       }
-      for (const id of last.keys()) if (!now.has(id)) yield { kind: "changed", containerId: id, action: "destroy" };
       last = now;
+      this.lastSeen = now;
+    }
+  }
+
+  /** The one call a change is worth: a container's status (new or changed), a new sandbox's image; nothing for the gone. */
+  private async changeDetail(change: CriPollChange): Promise<CriChangeDetail> {
+    const seen = change.now;
+    if (!seen) return {};
+    try {
+      if (seen.kind === "container") return { status: (await this.client.containerStatus(seen.id, false)).status };
+      if (!change.before) {
+        const image = verboseInfo((await this.client.podSandboxStatus(seen.id, true)).info).image;
+        return { sandboxImage: typeof image === "string" ? image : "" };
+      }
+    } catch {
+      // Gone meanwhile (NOT_FOUND), or no answer in time: the list's word and this poll's time, rather than no event.
+      return seen.kind === "container" ? { status: null } : {};
+    }
+    return {};
+  }
+
+  /** How a container shares its sandbox's namespaces: the sandbox's NamespaceOption (the CRI sets them per pod), one PodSandboxStatus. */
+  async joinModes(containerId: string): Promise<JoinModes | null> {
+    const sandboxId = this.lastSeen.get(containerId)?.sandboxId;
+    if (!sandboxId) return null;
+    try {
+      return criJoinModes((await this.client.podSandboxStatus(sandboxId, false)).status?.linux?.namespaces?.options);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
     }
   }
 }

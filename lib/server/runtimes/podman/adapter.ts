@@ -2,6 +2,7 @@ import "server-only";
 import { catalogueSpecs } from "../../catalogue-specs";
 import { podmanHostSetting, runId } from "../../config";
 import type { CatalogueEntryId } from "@/lib/model/catalogue";
+import type { JoinModes } from "@/lib/model/event-history";
 import { imageIssues, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
 import { planPodmanPod, podmanCatalogueSpec, podmanSpecIssues, type PodmanPlan } from "@/lib/model/podman-plan";
 import { numberEntrySteps, planPodmanSteps, stepBody } from "@/lib/model/runtime-steps";
@@ -9,7 +10,8 @@ import { stepUid, type EntryStep, type StepRun } from "@/lib/model/steps";
 import {
   explainPodmanError,
   podmanContainerFacts,
-  podmanEventChange,
+  parsePodmanEventLine,
+  podmanJoinModes,
   podmanStatusFromPing,
   podmanStatusUnreachable,
   type LibpodContainerInspect,
@@ -139,12 +141,23 @@ export class PodmanRuntime implements RuntimeAdapter {
     return podmanContainerFacts(pods ?? [], (list ?? []).filter((c) => inspects.has(c.Id)), inspects);
   }
 
+  /** Podman's own event stream: each container event also as a ContainerEvent (its own timeNano), for the pods' timelines. */
   async *changes(signal: AbortSignal): AsyncGenerator<RuntimeChange> {
-    const events = await this.client.openEvents({ type: ["container", "pod"] }, signal);
+    const lines = await this.client.openEventLines({ type: ["container", "pod"] }, signal);
     yield { kind: "connected" };
-    for await (const raw of events) {
-      const change = podmanEventChange(raw);
-      if (change) yield { kind: "changed", ...change };
+    for await (const line of lines) {
+      const change = parsePodmanEventLine(line);
+      if (change) yield { kind: "changed", containerId: change.containerId, action: change.action, ...(change.event ? { events: [change.event] } : {}) };
+    }
+  }
+
+  /** How a just-created container joined its pod (HostConfig's "container:<infra id>" modes), from one inspect. */
+  async joinModes(containerId: string): Promise<JoinModes | null> {
+    try {
+      return podmanJoinModes((await this.client.get(`/containers/${encodeURIComponent(containerId)}/json`, { timeoutMs: TIMEOUTS.list })) as LibpodContainerInspect);
+    } catch (err) {
+      if (err instanceof LibpodHttpError && err.status === 404) return null; // removed meanwhile
+      throw err;
     }
   }
 

@@ -173,10 +173,10 @@ export class LibpodClient {
 
   /**
    * Open the event stream (newline-delimited JSON): resolves once the service answered (the
-   * connection has a deadline, the stream none), with the events, each parsed; they end
-   * when the service closes the stream or `signal` aborts.
+   * connection has a deadline, the stream none), with its lines as sent (the exact digits of
+   * timeNano are in them); they end when the service closes the stream or `signal` aborts.
    */
-  async openEvents(filters: Record<string, string[]>, signal: AbortSignal): Promise<AsyncIterable<unknown>> {
+  async openEventLines(filters: Record<string, string[]>, signal: AbortSignal): Promise<AsyncIterable<string>> {
     const urlPath = `${LIBPOD_PREFIX}/events${queryString({ stream: true, filters: JSON.stringify(filters) })}`;
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const req = http.request({ socketPath: this.socketPath, method: "GET", path: urlPath, headers: { Host: "d" }, signal });
@@ -196,17 +196,11 @@ export class LibpodClient {
       throw new LibpodHttpError(res.statusCode ?? 0, "/events", `the event stream answered HTTP ${res.statusCode}`);
     }
     res.setEncoding("utf8");
-    async function* lines(): AsyncGenerator<unknown> {
+    async function* lines(): AsyncGenerator<string> {
       const splitter = new NdjsonSplitter();
       try {
         for await (const chunk of res as AsyncIterable<string>) {
-          for (const line of splitter.push(chunk).lines) {
-            try {
-              yield JSON.parse(line) as unknown;
-            } catch {
-              /* a malformed line is skipped */
-            }
-          }
+          for (const line of splitter.push(chunk).lines) yield line;
         }
       } catch (err) {
         if (signal.aborted) return;
@@ -216,6 +210,20 @@ export class LibpodClient {
       }
     }
     return lines();
+  }
+
+  /** The stream's lines parsed (a malformed line is skipped). */
+  async openEvents(filters: Record<string, string[]>, signal: AbortSignal): Promise<AsyncIterable<unknown>> {
+    const lines = await this.openEventLines(filters, signal);
+    return (async function* () {
+      for await (const line of lines) {
+        try {
+          yield JSON.parse(line) as unknown;
+        } catch {
+          /* a malformed line is skipped */
+        }
+      }
+    })();
   }
 
   /**

@@ -7,12 +7,17 @@ import { takeSnapshot } from "@/lib/server/snapshot";
 
 export const dynamic = "force-dynamic";
 
-/** The segment is the pod's id: its sandbox container's full id (a name can be ambiguous; an id is not). */
-const PodId = z.string().regex(/^[0-9a-f]{64}$/, "a pod id is its sandbox container's full 64-hex id");
+/**
+ * The segment is the pod's id, its sandbox's full id (a name can be ambiguous; an id is not):
+ * Docker's sandbox container, the CRI's PodSandbox id (containerd and CRI-O: 64 hex), Podman's
+ * infra container (64 hex; not the Podman pod's own id).
+ */
+const PodId = z.string().regex(/^[0-9a-f]{64}$/, "a pod id is its sandbox's full 64-hex id");
 
 /**
- * GET /api/pods/ID/timeline: what happened to the pod, in order, from the engine's events
- * (the server's history) and the kernel (the current snapshot's namespace inodes).
+ * GET /api/pods/ID/timeline: what happened to the pod, in order, from its runtime's events
+ * (the server's history: Docker's, Podman's, the CRI poll's) and the kernel (the current
+ * snapshot's namespace inodes).
  */
 export async function GET(_req: Request, ctx: { params: Promise<{ name: string }> }) {
   const { name } = await ctx.params;
