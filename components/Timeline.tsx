@@ -118,7 +118,7 @@ interface StepProps {
 function Step({ step, index, previous, current, past, onChoose }: StepProps) {
   const tone = current ? "border-sky-600 bg-sky-50" : past ? "border-slate-200 bg-white" : "border-slate-200 bg-slate-50 text-slate-600";
   return (
-    <li data-step={step.kind} data-container-id={step.containerId} aria-current={current ? "step" : undefined} className={`rounded-md border-l-4 border ${tone}`}>
+    <li data-timeline-step={step.kind} data-container-id={step.containerId} aria-current={current ? "step" : undefined} className={`rounded-md border-l-4 border ${tone}`}>
       <button type="button" onClick={onChoose} className="flex w-full items-baseline gap-2 px-3 py-1.5 text-left focus-visible:outline-2 focus-visible:outline-sky-600">
         <span className="w-6 shrink-0 text-right text-sm text-slate-600 tabular-nums">{index + 1}.</span>
         <span className="flex-1 font-semibold wrap-break-word">{step.title}</span>

@@ -88,7 +88,7 @@ test("the timeline of a pod made in a terminal, walked step by step", async ({ p
 
   await page.locator(`g[data-id="${appId}"]`).click();
   const timeline = page.getByTestId("timeline");
-  await expect(timeline.locator("li[data-step]")).toHaveCount(5);
+  await expect(timeline.locator("li[data-timeline-step]")).toHaveCount(5);
   await expect(timeline.getByTestId("timeline-position")).toHaveText("Step 1 of 5");
   await expect(timeline.locator('[aria-current="step"]')).toHaveAttribute("data-step", "sandbox-created");
 
@@ -112,6 +112,6 @@ test("the timeline of a pod made in a terminal, walked step by step", async ({ p
 
   // Live: the app killed in the terminal shows up as a new step.
   docker("kill", appId);
-  await expect(timeline.locator('li[data-step="exited"]')).toHaveCount(1);
+  await expect(timeline.locator('li[data-timeline-step="exited"]')).toHaveCount(1);
   await expect(timeline.getByTestId("timeline-position")).toHaveText("Step 4 of 6");
 });
