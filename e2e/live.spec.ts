@@ -90,14 +90,14 @@ test("the timeline of a pod made in a terminal, walked step by step", async ({ p
   const timeline = page.getByTestId("timeline");
   await expect(timeline.locator("li[data-timeline-step]")).toHaveCount(5);
   await expect(timeline.getByTestId("timeline-position")).toHaveText("Step 1 of 5");
-  await expect(timeline.locator('[aria-current="step"]')).toHaveAttribute("data-step", "sandbox-created");
+  await expect(timeline.locator('[aria-current="step"]')).toHaveAttribute("data-timeline-step", "sandbox-created");
 
   const next = timeline.getByRole("button", { name: "Next" });
   const expected = ["namespaces-created", "created", "joined", "started"];
   for (const [i, kind] of expected.entries()) {
     await next.click();
     await expect(timeline.getByTestId("timeline-position")).toHaveText(`Step ${i + 2} of 5`);
-    await expect(timeline.locator('[aria-current="step"]')).toHaveAttribute("data-step", kind);
+    await expect(timeline.locator('[aria-current="step"]')).toHaveAttribute("data-timeline-step", kind);
   }
   await expect(next).toBeDisabled();
   // The joined step names the namespaces with the inodes the kernel shows.
