@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseSnapshotFile } from "./snapshot-schema";
 import { snapshotOfPod } from "./snapshot-subset";
-import type { Snapshot } from "./types";
+import type { NetworkNamespace, Snapshot, UtsHostname } from "./types";
 
 const parsed = parseSnapshotFile(fs.readFileSync(new URL("../../public/samples/demo-pod.json", import.meta.url), "utf8"));
 if (!parsed.ok) throw new Error(parsed.detail);
@@ -38,6 +38,16 @@ describe("snapshotOfPod", () => {
       containers: [...demo.containers].sort((a, b) => a.id.localeCompare(b.id)),
     });
     expect(host.pods).toHaveLength(2); // the input is not changed
+  });
+
+  it("keeps the network and uts namespaces of the pod's containers only", () => {
+    const sandbox = demo.containers.find((c) => c.id === demo.pods[0]!.sandboxId)!;
+    const net = (inode: number): NetworkNamespace => ({ inode, readThrough: 1, fdsReadOf: [], interfaces: [], addresses: [], defaultRoutes: [], listeners: [], sysfs: null, problems: [] });
+    const uts = (inode: number): UtsHostname => ({ inode, hostname: `h${inode}`, readThrough: 1, problem: null });
+    const host = { ...busyHost(), networks: [net(1), net(sandbox.namespaces.net!)], hostnames: [uts(2), uts(sandbox.namespaces.uts!)] };
+    const cut = snapshotOfPod(host, demo.pods[0]!.id);
+    expect(cut.networks.map((n) => n.inode)).toEqual([sandbox.namespaces.net]);
+    expect(cut.hostnames.map((h) => h.inode)).toEqual([sandbox.namespaces.uts]);
   });
 
   it("keeps the ancestors of the pod's cgroups", () => {

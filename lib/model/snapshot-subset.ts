@@ -1,6 +1,6 @@
 /**
  * Cut one pod out of a snapshot: its containers, their processes, the namespaces and cgroups
- * they are in, its links. The host facts, the engine status and the warnings stay as they
+ * they are in, its links, the network and uts namespaces read of them. The host facts, the engine status and the warnings stay as they
  * were. Used to record the built-in sample from a busy machine without the rest of it.
  *
  * Pure: no I/O; the snapshot given is not changed.
@@ -22,6 +22,8 @@ export function snapshotOfPod(snapshot: Snapshot, podId: string): Snapshot {
       keptPaths.add(at);
     }
   }
+  const netInodes = new Set(containers.map((c) => c.namespaces.net));
+  const utsInodes = new Set(containers.map((c) => c.namespaces.uts));
   return {
     ...snapshot,
     pods: [pod],
@@ -32,5 +34,7 @@ export function snapshotOfPod(snapshot: Snapshot, podId: string): Snapshot {
       .filter((ns) => ns.containerIds.length > 0),
     links: snapshot.links.filter((l) => l.podId === podId),
     cgroups: snapshot.cgroups.filter((node) => keptPaths.has(node.path)),
+    networks: snapshot.networks.filter((n) => netInodes.has(n.inode)),
+    hostnames: snapshot.hostnames.filter((h) => utsInodes.has(h.inode)),
   };
 }
