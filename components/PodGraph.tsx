@@ -238,12 +238,16 @@ function ZoomableSvg({ width, height, title, children }: { width: number; height
     const panel = panelRef.current;
     const layer = layerRef.current;
     if (!panel || !layer) return;
+    // During a gesture the browser scales what it painted (will-change); at its end it paints
+    // again at the new scale, so the text is sharp for a screenshot.
     const behavior = zoom<HTMLDivElement, unknown>()
       .scaleExtent([0.2, 8])
+      .on("start", () => (layer.style.willChange = "transform"))
       .on("zoom", (event: D3ZoomEvent<HTMLDivElement, unknown>) => {
         const { x, y, k } = event.transform;
         layer.style.transform = `translate(${x}px, ${y}px) scale(${k})`;
-      });
+      })
+      .on("end", () => (layer.style.willChange = ""));
     // Double-click stays a click on a node, not a zoom.
     const selection = select(panel).call(behavior).on("dblclick.zoom", null);
     resetRef.current = () => selection.call(behavior.transform, zoomIdentity);

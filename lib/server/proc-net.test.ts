@@ -125,6 +125,27 @@ describe("NetReadCache", () => {
     }
   });
 
+  it("reads at most tcpRereadsPerSnapshot namespaces' tables again for their age or to settle, the others in later snapshots", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "net-cache-"));
+    try {
+      fs.cpSync(root("docker-demo"), dir, { recursive: true, verbatimSymlinks: true });
+      let now = 1_000;
+      const cache = new NetReadCache(() => now, 2);
+      // Three namespaces read through the same process: the fixture's files for each.
+      const targets = [1, 2, 3].map((inode) => ({ inode, readThrough: 4908, pids: [4908, 4980, 5029] }));
+      const read = () => readNetworkNamespaces({ procRoot: dir, hostPid: 2, targets, containerOf: () => null, cache }).map((n) => n.listeners.length);
+      expect(read()).toEqual([2, 2, 2]); // new: all read at once, whatever the budget
+      const tcp6 = path.join(dir, "4908", "net", "tcp6");
+      fs.writeFileSync(tcp6, fs.readFileSync(tcp6, "utf8").replace(/\n.*:0940 .*\n/, "\n"));
+      now += TCP_SETTLE_MS;
+      expect(read()).toEqual([1, 1, 2]); // two settle now…
+      expect(read()).toEqual([1, 1, 1]); // …the third in the next snapshot
+      expect(cache.namespaces.get(3)!.tcpReadAt).toBe(now);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("reads the files other than tcp and tcp6 again after NET_FILES_MAX_AGE_MS, keeping the tables", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "net-cache-"));
     try {

@@ -12,8 +12,7 @@ import { K8S_CONTAINER_NAME, K8S_POD_NAME, K8S_POD_NAMESPACE, K8S_POD_UID, LABEL
 import { readNamespaces } from "@/lib/server/procfs";
 import { CriRuntime } from "@/lib/server/runtimes/cri/adapter";
 import { CriClient } from "@/lib/server/runtimes/cri/client";
-import { removePodCgroup } from "@/lib/server/runtimes/cri/pod-cgroups";
-import { verboseInfo } from "@/lib/model/cri-facts";
+import { removeCriRun } from "../support/run-pods";
 import { kernelInode } from "../support/kernel";
 
 const SOCKET = process.env.CRI_SOCKET ?? "/run/containerd/containerd.sock";
@@ -27,20 +26,7 @@ let rt: CriRuntime;
 let own: CriClient;
 
 /** Remove every sandbox (and its containers) of this run, by label: also when a test failed. */
-async function removeRun(client: CriClient): Promise<void> {
-  const sel = { label_selector: { [LABEL_RUN]: RUN_ID } };
-  for (const c of await client.listContainers(sel)) {
-    await client.stopContainer(c.id, 1).catch(() => undefined);
-    await client.removeContainer(c.id).catch(() => undefined);
-  }
-  for (const s of await client.listPodSandbox(sel)) {
-    const info = verboseInfo((await client.podSandboxStatus(s.id).catch(() => null))?.info);
-    const parent = (info.config as { linux?: { cgroup_parent?: string } } | undefined)?.linux?.cgroup_parent;
-    await client.stopPodSandbox(s.id).catch(() => undefined);
-    await client.removePodSandbox(s.id).catch(() => undefined);
-    if (parent) removePodCgroup(parent);
-  }
-}
+const removeRun = (client: CriClient) => removeCriRun(client, RUN_ID!);
 
 /** The sandbox's network namespace file (/var/run/netns/cni-…), from the OCI spec in its verbose status. */
 async function netnsPathOf(client: CriClient, sandboxId: string): Promise<string> {

@@ -7,24 +7,20 @@
  * (DELETE /api/pods/<pod>) leaves nothing: no container, no sandbox, no netns, no cgroup.
  * Publishes on ports of its own (not the shared 8880).
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verboseInfo } from "@/lib/model/cri-facts";
 import { stepUid, type EntryStep } from "@/lib/model/steps";
 import { LABEL_POD, LABEL_RUN, type Snapshot } from "@/lib/model/types";
 import { CriClient } from "@/lib/server/runtimes/cri/client";
-import { removePodCgroup } from "@/lib/server/runtimes/cri/pod-cgroups";
+import { podman, removeCriRun, removePodmanRun } from "../support/run-pods";
 import { BASE_URL, fetchToken, getSnapshot, pageHeaders, rawRequest } from "../support/api";
 
 const RUN_ID = process.env.POD_ANATOMY_RUN_ID;
 if (!RUN_ID) throw new Error("POD_ANATOMY_RUN_ID is not set: run the integration tests through `npm test`");
 const CRI_SOCKET = process.env.CRI_SOCKET ?? "/run/containerd/containerd.sock";
-const PODMAN_SOCKET = "/run/podman/podman.sock";
 const PORTS = { cri: Number(process.env.POD_ANATOMY_STEPS_CRI_PORT ?? 8884), podman: Number(process.env.POD_ANATOMY_STEPS_PODMAN_PORT ?? 8885) };
 let token = "";
 const cri = new CriClient({ endpoint: CRI_SOCKET });
-const podman = (...args: string[]) => execFileSync("podman", ["--url", `unix://${PODMAN_SOCKET}`, ...args], { encoding: "utf8", timeout: 60_000 }).trim();
 const lines = (s: string) => s.split("\n").filter(Boolean);
 const cgroupsAt = (p: string) => fs.readdirSync("/sys/fs/cgroup").filter((h) => fs.existsSync(`/sys/fs/cgroup/${h}${p}`));
 
@@ -63,20 +59,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // By label, whatever failed: the CRI's sandboxes and containers of this run, Podman's pods.
-  const sel = { label_selector: { [LABEL_RUN]: RUN_ID } };
-  for (const c of await cri.listContainers(sel)) {
-    await cri.stopContainer(c.id, 1).catch(() => undefined);
-    await cri.removeContainer(c.id).catch(() => undefined);
-  }
-  for (const s of await cri.listPodSandbox(sel)) {
-    const parent = (verboseInfo((await cri.podSandboxStatus(s.id).catch(() => null))?.info).config as { linux?: { cgroup_parent?: string } } | undefined)?.linux?.cgroup_parent;
-    await cri.stopPodSandbox(s.id).catch(() => undefined);
-    await cri.removePodSandbox(s.id).catch(() => undefined);
-    if (parent) removePodCgroup(parent);
-  }
+  await removeCriRun(cri, RUN_ID);
   cri.close();
-  const pods = lines(podman("pod", "ps", "-q", "--filter", `label=${LABEL_RUN}=${RUN_ID}`));
-  if (pods.length > 0) podman("pod", "rm", "-f", "-t", "0", ...pods);
+  removePodmanRun(RUN_ID);
 });
 
 describe.each(["cri", "podman"] as const)("step by step on %s", (runtime) => {

@@ -7,23 +7,18 @@
  * the server cannot reach is skipped. Publishes on ports of its own (not the shared 8880);
  * everything made is removed (DELETE /api/pods/<pod>, then by label whatever failed).
  */
-import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verboseInfo } from "@/lib/model/cri-facts";
 import type { PodTimeline, TimelineStep } from "@/lib/model/pod-timeline";
 import { LABEL_POD, LABEL_RUN, type Snapshot } from "@/lib/model/types";
 import { CriClient } from "@/lib/server/runtimes/cri/client";
-import { removePodCgroup } from "@/lib/server/runtimes/cri/pod-cgroups";
+import { removeCriRun, removePodmanRun } from "../support/run-pods";
 import { BASE_URL, fetchToken, getSnapshot, pageHeaders, rawRequest, until } from "../support/api";
 
 const RUN_ID = process.env.POD_ANATOMY_RUN_ID;
 if (!RUN_ID) throw new Error("POD_ANATOMY_RUN_ID is not set: run the integration tests through `npm test`");
 const CRI_SOCKET = process.env.CRI_SOCKET ?? "/run/containerd/containerd.sock";
-const PODMAN_SOCKET = "/run/podman/podman.sock";
 const PORTS = { cri: Number(process.env.POD_ANATOMY_STEPS_CRI_PORT ?? 8884), podman: Number(process.env.POD_ANATOMY_STEPS_PODMAN_PORT ?? 8885) };
 const cri = new CriClient({ endpoint: CRI_SOCKET });
-const podman = (...args: string[]) => execFileSync("podman", ["--url", `unix://${PODMAN_SOCKET}`, ...args], { encoding: "utf8", timeout: 60_000 }).trim();
-const lines = (s: string) => s.split("\n").filter(Boolean);
 const host = { Host: new URL(BASE_URL).host };
 
 // Which runtimes the server reaches (its snapshot's word): only an unreachable one is skipped.
@@ -60,24 +55,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // By label, whatever failed: the CRI's sandboxes and containers of this run, Podman's pods.
-  if (reachable.cri) {
-    const sel = { label_selector: { [LABEL_RUN]: RUN_ID } };
-    for (const c of await cri.listContainers(sel)) {
-      await cri.stopContainer(c.id, 1).catch(() => undefined);
-      await cri.removeContainer(c.id).catch(() => undefined);
-    }
-    for (const s of await cri.listPodSandbox(sel)) {
-      const parent = (verboseInfo((await cri.podSandboxStatus(s.id).catch(() => null))?.info).config as { linux?: { cgroup_parent?: string } } | undefined)?.linux?.cgroup_parent;
-      await cri.stopPodSandbox(s.id).catch(() => undefined);
-      await cri.removePodSandbox(s.id).catch(() => undefined);
-      if (parent) removePodCgroup(parent);
-    }
-  }
+  if (reachable.cri) await removeCriRun(cri, RUN_ID);
   cri.close();
-  if (reachable.podman) {
-    const pods = lines(podman("pod", "ps", "-q", "--filter", `label=${LABEL_RUN}=${RUN_ID}`));
-    if (pods.length > 0) podman("pod", "rm", "-f", "-t", "0", ...pods);
-  }
+  if (reachable.podman) removePodmanRun(RUN_ID);
 });
 
 describe.each(["cri", "podman"] as const)("the timeline on %s", (runtime) => {
