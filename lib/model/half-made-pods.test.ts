@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findHalfMadePods, LABEL_POD_SIZE, removalOrder } from "./half-made-pods";
-import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, LABEL_ROLE, type ContainerFacts } from "./types";
+import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, LABEL_ROLE, LABEL_STEPWISE, type ContainerFacts } from "./types";
 
 function container(pod: string, role: "sandbox" | "app", name: string, over: Partial<ContainerFacts> = {}, size = "3"): ContainerFacts {
   return {
@@ -44,6 +44,13 @@ describe("findHalfMadePods", () => {
   it("finds a pod whose containers all exist but one was created and never started", () => {
     const [pause, nginx, ghost] = pod("p");
     expect(findHalfMadePods([pause!, nginx!, { ...ghost!, state: "created", pid: null }], new Set())).toEqual(["p"]);
+  });
+
+  it("leaves alone a pod built step by step, between its steps", () => {
+    const [sandbox] = pod("steps");
+    const stepwise = { ...sandbox!, labels: { ...sandbox!.labels, [LABEL_STEPWISE]: "true" } };
+    expect(findHalfMadePods([stepwise], new Set())).toEqual([]);
+    expect(findHalfMadePods([sandbox!], new Set())).toEqual(["steps"]); // the same, made by Create: half-made
   });
 
   it("leaves alone pods being created right now", () => {

@@ -8,8 +8,10 @@
  *   - fewer containers carry the pod's label than its size says, or
  *   - a container was created but never started (Docker state "created"; a container that
  *     ran and stopped, e.g. across a daemon restart, is "exited", not "created").
+ * A pod built step by step (LABEL_STEPWISE) is incomplete between its steps by design, for as
+ * long as the trainer talks or the learner types: it is never taken for a leftover.
  */
-import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, LABEL_POD_SIZE, LABEL_ROLE, type ContainerFacts } from "./types";
+import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, LABEL_POD_SIZE, LABEL_ROLE, LABEL_STEPWISE, type ContainerFacts } from "./types";
 
 /** On every container of a pod: how many containers the whole pod has when complete. */
 export { LABEL_POD_SIZE };
@@ -29,6 +31,7 @@ export function findHalfMadePods(containers: readonly ContainerFacts[], creating
   }
   const halfMade: string[] = [];
   for (const [pod, members] of byPod) {
+    if (members.some((c) => c.labels[LABEL_STEPWISE] === "true")) continue;
     const sizes = members.map((c) => Number(c.labels[LABEL_POD_SIZE])).filter((n) => Number.isInteger(n) && n > 0);
     const expected = sizes.length > 0 ? Math.max(...sizes) : 0;
     if (members.length < expected || members.some((c) => c.state === "created")) halfMade.push(pod);

@@ -551,6 +551,11 @@ export const LABEL_SAMPLE = "io.pod-anatomy.sample";
 export const LABEL_POD_SIZE = "io.pod-anatomy.pod-size";
 /** Set when the server runs with POD_ANATOMY_RUN_ID (tests): what that run created, to clean up exactly that. */
 export const LABEL_RUN = "io.pod-anatomy.run";
+/**
+ * "true" on every container of a pod built step by step (by the app or typed by a learner):
+ * between two steps the pod is incomplete by design, never a half-made leftover to remove.
+ */
+export const LABEL_STEPWISE = "io.pod-anatomy.stepwise";
 
 // ---------------------------------------------------------------------------------------
 // Kubernetes' own label keys (the kubelet sets them on every CRI sandbox and container)

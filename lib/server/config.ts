@@ -1,4 +1,5 @@
 import "server-only";
+import { LABEL_RUN, LABEL_STEPWISE } from "@/lib/model/types";
 import { allowedPorts, appPort } from "@/lib/security/request-checks";
 
 /**
@@ -36,6 +37,17 @@ export function dockerEndpoint(env: Env = process.env): string {
 /** POD_ANATOMY_RUN_ID, or undefined when unset or empty. */
 export function runId(env: Env = process.env): string | undefined {
   return env.POD_ANATOMY_RUN_ID || undefined;
+}
+
+/** The labels of the run (LABEL_RUN) for what this server creates: none without POD_ANATOMY_RUN_ID. */
+export function runLabels(env: Env = process.env): Record<string, string> {
+  const run = runId(env);
+  return run ? { [LABEL_RUN]: run } : {};
+}
+
+/** The labels of a pod built step by step: the run's, and LABEL_STEPWISE (see half-made-pods.ts). */
+export function stepwiseLabels(env: Env = process.env): Record<string, string> {
+  return { ...runLabels(env), [LABEL_STEPWISE]: "true" };
 }
 
 /** POD_ANATOMY_IMAGES as given (default "auto"); images.ts checks it is a mode it knows. */

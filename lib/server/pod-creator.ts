@@ -3,8 +3,8 @@ import { planPod, type PlannedContainer } from "@/lib/model/pod-plan";
 import { imageIssues, specIssues, type FieldIssue, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
 import type { CatalogueEntryId } from "@/lib/model/catalogue";
 import { catalogueSpecs } from "./catalogue-specs";
-import { LABEL_RUN, type ImageSource } from "@/lib/model/types";
-import { runId } from "./config";
+import type { ImageSource } from "@/lib/model/types";
+import { runLabels } from "./config";
 import { isPortInUse } from "./engine-errors";
 import { deletePod, listPodContainers, PortInUseError } from "./pods";
 import type { ContainerSpec, DockerClient } from "./docker";
@@ -125,8 +125,7 @@ export function createPods(
     ]);
     await ensureChoicesPresent(docker, refs, opts.images);
     const sourceOf = (ref: string): ImageSource => opts.images.find((i) => i.ref === ref)?.source ?? "other";
-    const run = runId();
-    const extraLabels: Record<string, string> = run ? { [LABEL_RUN]: run } : {};
+    const extraLabels = runLabels();
 
     const created: CreatedSpecPod[] = [];
     for (const spec of specs) {

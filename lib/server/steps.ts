@@ -3,8 +3,8 @@ import { catalogueEntry, type CatalogueEntryId, type CatalogueImageRole, type Re
 import { planPod } from "@/lib/model/pod-plan";
 import { probeArgv } from "@/lib/model/pod-probes";
 import { planEntrySteps, stepUid, type EntryStep, type StepRun } from "@/lib/model/steps";
-import { LABEL_RUN, type ContainerFacts, type ImageSource } from "@/lib/model/types";
-import { runId } from "./config";
+import type { ContainerFacts, ImageSource } from "@/lib/model/types";
+import { stepwiseLabels } from "./config";
 import type { DockerClient } from "./docker";
 import { ensureChoicesPresent, imageChoices, resolveImage } from "./images";
 import { InitFailedError, toContainerSpec } from "./pod-creator";
@@ -67,8 +67,7 @@ async function planned(docker: DockerClient, entryId: CatalogueEntryId, { suffix
   const specs = entry.pods({ suffix, uid: stepUid(suffix), hostPort, image: (role) => resolved.get(role)! });
   const choices = await imageChoices(docker);
   const sourceOf = (ref: string): ImageSource => choices.find((i) => i.ref === ref)?.source ?? "other";
-  const run = runId();
-  const plans = specs.map((spec) => planPod(spec, { sample: entry.id, sourceOf, extraLabels: run ? { [LABEL_RUN]: run } : {} }));
+  const plans = specs.map((spec) => planPod(spec, { sample: entry.id, sourceOf, extraLabels: stepwiseLabels() }));
   return { plans, steps: planEntrySteps(plans), choices };
 }
 

@@ -921,11 +921,13 @@ async function soakMain() {
   const startedAt = new Date();
   log(`soak: run ${RUN_ID}, ${SOAK_SECONDS} s, ${SOAK_PAGES} pages, ${NODE_PODS} pods`);
   const plan = await demoPlanner(client, RUN_ID);
-  server = await startServer(PORT, RUN_ID, path.join(workDir, "server.log"));
+  // The pods first: a server starting meanwhile sweeps its run's half-made pods (leftovers.ts),
+  // and a pod the CLI is still making is one.
   log(`creating ${NODE_PODS} pods with the docker CLI`);
   const c0 = performance.now();
   await createPods(Array.from({ length: NODE_PODS }, (_, i) => plan(`${RUN_ID}-p${String(i + 1).padStart(3, "0")}`, null)));
   log(`  in ${round((performance.now() - c0) / 1000)} s`);
+  server = await startServer(PORT, RUN_ID, path.join(workDir, "server.log"));
   const nextServer = () => pidsListeningOn(PORT)[0] ?? server!.pid;
   const loadBefore = round(os.loadavg()[0]!, 2);
   const result: SoakResult = await soak(nextServer, plan, SOAK_SECONDS, SOAK_PAGES, log);

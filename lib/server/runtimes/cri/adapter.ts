@@ -1,6 +1,6 @@
 import "server-only";
 import { catalogueSpecs } from "../../catalogue-specs";
-import { runId } from "../../config";
+import { runLabels, stepwiseLabels } from "../../config";
 import { randomUUID } from "node:crypto";
 import net from "node:net";
 import type { CatalogueEntryId } from "@/lib/model/catalogue";
@@ -22,7 +22,7 @@ import { criSpecIssues, planCriPod, type CgroupDriver, type CriPodPlan } from "@
 import { numberEntrySteps, planCriSteps } from "@/lib/model/runtime-steps";
 import { stepUid, type EntryStep, type StepRun } from "@/lib/model/steps";
 import { imageIssues, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
-import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, LABEL_RUN, type ContainerFacts, type ContainerRuntime, type ImageSource, type RuntimeStatus } from "@/lib/model/types";
+import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, type ContainerFacts, type ContainerRuntime, type ImageSource, type RuntimeStatus } from "@/lib/model/types";
 import { InitFailedError, PodExistsError, PodSpecError } from "@/lib/server/pod-creator";
 import { PortInUseError } from "@/lib/server/pods";
 import { pickStep, refuseIfMade, runProbeStep, StepError } from "@/lib/server/steps";
@@ -367,8 +367,7 @@ class CriPods implements PodOperations {
       const sandboxSource = await ensureSandboxImage(this.client, config.sandboxImage);
       await this.ensureImages(specs.flatMap((s) => [...s.initContainers, ...s.containers].map((c) => c.image)), choices);
       const sourceOf = (ref: string): ImageSource => choices.find((c) => normaliseRef(c.ref) === normaliseRef(ref))?.source ?? "other";
-      const run = runId();
-      const extraLabels: Record<string, string> = run ? { [LABEL_RUN]: run } : {};
+      const extraLabels = runLabels();
 
       const created: CreatedSpecPod[] = [];
       for (const spec of specs) {
@@ -411,8 +410,7 @@ class CriPods implements PodOperations {
     const config = await this.runtimeConfig();
     const sandboxSource = await ensureSandboxImage(this.client, config.sandboxImage);
     const sourceOf = (ref: string): ImageSource => choices.find((c) => normaliseRef(c.ref) === normaliseRef(ref))?.source ?? "other";
-    const run = runId();
-    const extraLabels: Record<string, string> = run ? { [LABEL_RUN]: run } : {};
+    const extraLabels = stepwiseLabels();
     const plans = specs.map((spec) =>
       planCriPod(spec, { sample: entry.id, sourceOf, extraLabels, uid: stepUid(suffix), cgroupDriver: config.cgroupDriver, sandboxImageSource: sandboxSource }),
     );

@@ -1,6 +1,6 @@
 import "server-only";
 import { catalogueSpecs } from "../../catalogue-specs";
-import { podmanHostSetting, runId } from "../../config";
+import { podmanHostSetting, runLabels, stepwiseLabels } from "../../config";
 import type { CatalogueEntryId } from "@/lib/model/catalogue";
 import type { JoinModes } from "@/lib/model/event-history";
 import { imageIssues, type ImageChoice, type PodSpec } from "@/lib/model/pod-spec";
@@ -20,7 +20,7 @@ import {
   type LibpodVersion,
   type PodmanErrorLike,
 } from "@/lib/model/podman-facts";
-import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, LABEL_RUN, type ContainerFacts, type ImageSource, type RuntimeStatus } from "@/lib/model/types";
+import { LABEL_APP, LABEL_APP_VALUE, LABEL_POD, type ContainerFacts, type ImageSource, type RuntimeStatus } from "@/lib/model/types";
 import type { DockerClient } from "@/lib/server/docker";
 import { ensureChoicesPresent, imageChoices as dockerImageChoices } from "@/lib/server/images";
 import { InitFailedError, PodExistsError, PodSpecError } from "@/lib/server/pod-creator";
@@ -210,8 +210,7 @@ export class PodmanRuntime implements RuntimeAdapter {
       if (docker) await ensureChoicesPresent(docker, refs, await dockerImageChoices(docker));
       for (const ref of refs) if (ref !== infra) await ensureInPodman(this.client, ref);
       const sourceOf = (ref: string): ImageSource => choices.find((i) => i.ref === ref)?.source ?? "other";
-      const run = runId();
-      const extraLabels: Record<string, string> = run ? { [LABEL_RUN]: run } : {};
+      const extraLabels = runLabels();
 
       const created: CreatedSpecPod[] = [];
       for (const spec of specs) {
@@ -244,8 +243,7 @@ export class PodmanRuntime implements RuntimeAdapter {
     if (issues.length > 0) throw new PodSpecError(issues);
     const choices = await this.imageChoices(docker);
     const sourceOf = (ref: string): ImageSource => choices.find((i) => i.ref === ref)?.source ?? "other";
-    const run = runId();
-    const extraLabels: Record<string, string> = run ? { [LABEL_RUN]: run } : {};
+    const extraLabels = stepwiseLabels();
     const plans = specs.map((spec) => planPodmanPod(spec, { sample: entry.id, sourceOf, extraLabels }));
     const steps = numberEntrySteps(plans.map((p) => ({ pod: p.pod, steps: planPodmanSteps(p, { infraImage: infra }) })));
     return { plans, steps, infra };
