@@ -105,6 +105,19 @@ describe("effectSeen on the CRI and Podman: the same checks, by runtime", () => 
     expect(effectSeen(nginxStep!.effect, snap([sandbox, nginx]), snap([sandbox]))?.id).toBe("n");
     expect(effectSeen(nginxStep!.effect, snap([sandbox, { ...nginx, namespaces: { ...ns, uts: 99 } }]), snap([sandbox]))).toBeNull();
   });
+  it("host-namespaces: the sandbox is seen in the host's net namespace, not in one of its own (CRI NODE, Podman --network host)", () => {
+    for (const [runtime, step, image] of [
+      ["containerd", criSteps("host-namespaces")[0]!, ""],
+      ["podman", podmanSteps("host-namespaces")[0]!, INFRA],
+    ] as const) {
+      expect(step.effect).toMatchObject({ type: "sandbox", hostNetwork: true });
+      const inHost = container({ id: "h", runtime, role: "sandbox", image, pid: 10, namespaces: { ...ns, net: host.namespaces.net } });
+      expect(effectSeen(step.effect, snap([inHost]))?.id, runtime).toBe("h");
+      expect(effectSeen(step.effect, snap([{ ...inHost, namespaces: ns }])), runtime).toBeNull();
+    }
+    expect(criSteps()[0]!.effect).not.toHaveProperty("hostNetwork");
+  });
+
   it("Podman: the infra container of Podman's image; a member whose image Podman names localhost/…", () => {
     const [sandboxStep, nginxStep] = podmanSteps();
     const nginxImage = podmanImages.find((i) => i.includes("nginx-stand-in"))!;

@@ -73,7 +73,7 @@ export function planCriSteps(plan: CriPodPlan, opts: CriStepOptions): Step[] {
         `New namespaces (${own}) held by the runtime's pause container (${opts.sandboxImage}), PID 1 of the new pid namespace, under ${cgroup}` +
         (published ? `; the CNI publishes ${published.hostIp}:${published.hostPort} → ${published.containerPort}.` : "."),
       container: sandboxName(plan.pod),
-      effect: { type: "sandbox", runtime: opts.runtime, image: opts.sandboxImage, hostPort: published?.hostPort ?? null },
+      effect: { type: "sandbox", runtime: opts.runtime, image: opts.sandboxImage, hostPort: published?.hostPort ?? null, ...(options.network === "NODE" ? { hostNetwork: true } : {}) },
     },
   ];
   for (const c of plan.containers) {
@@ -149,7 +149,7 @@ export function planPodmanSteps(plan: PodmanPlan, opts: PodmanStepOptions): Step
         `New namespaces (${shared.length > 0 ? shared.join(", ") : "none shared"}, mnt) held by the infra container ${plan.create.infra_name} (${infraWord}, ${infraImage}), PID 1 of the new pid namespace` +
         (published ? `, publishing ${published.hostIp}:${published.hostPort} → ${published.containerPort}.` : "."),
       container: plan.create.infra_name,
-      effect: { type: "sandbox", runtime: "podman", image: infraImage, hostPort: published?.hostPort ?? null },
+      effect: { type: "sandbox", runtime: "podman", image: infraImage, hostPort: published?.hostPort ?? null, ...(plan.create.netns?.nsmode === "host" ? { hostNetwork: true } : {}) },
     },
   ];
   for (const c of plan.containers) {

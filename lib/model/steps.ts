@@ -21,8 +21,12 @@ import { LABEL_POD, type Container, type ContainerRuntime, type NamespaceType, t
  * pod's sandbox (Container.role, per runtime: our labels, Kubernetes', the CRI's or Podman's pods).
  */
 export type StepEffect =
-  /** A running sandbox (see above) holding namespaces of its own (not the host's); publishing this host port when given. */
-  | { type: "sandbox"; runtime: ContainerRuntime; image: string; hostPort: number | null }
+  /**
+   * A running sandbox (see above) holding a net namespace of its own (not the host's) —
+   * or, with hostNetwork, in the host's (a pod of hostNetwork: true); publishing this host
+   * port when given.
+   */
+  | { type: "sandbox"; runtime: ContainerRuntime; image: string; hostPort: number | null; hostNetwork?: boolean }
   /** A running container of this image sharing these namespace types with a running sandbox. */
   | { type: "joins"; runtime: ContainerRuntime; image: string; sandboxImage: string; shares: NamespaceType[] }
   /** A container of this image that ran to completion (exit 0). */
@@ -207,7 +211,10 @@ export function effectSeen(effect: StepEffect, snapshot: Snapshot, before?: Snap
     case "sandbox":
       return (
         fresh(runningOn(snapshot, effect.runtime)).find(
-          (c) => isSandbox(c, effect.image) && ownNs(snapshot, c, "net") && (effect.hostPort === null || c.ports.some((p) => p.hostPort === effect.hostPort)),
+          (c) =>
+            isSandbox(c, effect.image) &&
+            (effect.hostNetwork ? c.namespaces.net === snapshot.host.namespaces.net : ownNs(snapshot, c, "net")) &&
+            (effect.hostPort === null || c.ports.some((p) => p.hostPort === effect.hostPort)),
         ) ?? null
       );
     case "joins": {
