@@ -115,6 +115,9 @@ describe("effectSeen on the CRI and Podman: the same checks, by runtime", () => 
       expect(effectSeen(step.effect, snap([inHost]))?.id, runtime).toBe("h");
       expect(effectSeen(step.effect, snap([{ ...inHost, namespaces: ns }])), runtime).toBeNull();
     }
+    // Its member joins nothing of the sandbox's: it too is seen in the host's network.
+    expect(criSteps("host-namespaces")[1]!.effect).toMatchObject({ type: "sandbox", hostNetwork: true });
+    expect(podmanSteps("host-namespaces")[1]!.effect).toMatchObject({ type: "sandbox", hostNetwork: true });
     expect(criSteps()[0]!.effect).not.toHaveProperty("hostNetwork");
   });
 

@@ -20,7 +20,7 @@ import { crictlJson, type CriPodPlan } from "./cri-plan";
 import type { CriNamespaceMode } from "./cri-facts";
 import { shellQuote } from "./docker-run-script";
 import { podmanCreateCommand, podmanPodCreateCommand, podmanVolumeCommand, type LibpodContainerCreate, type PodmanPlan } from "./podman-plan";
-import { probeSteps, SHARED_ORDER, type EntryStep, type Step, type StepEffect } from "./steps";
+import { probeSteps, sandboxEffect, SHARED_ORDER, type EntryStep, type Step, type StepEffect } from "./steps";
 import type { ContainerRuntime, NamespaceType } from "./types";
 import { sandboxName } from "./cri-facts";
 
@@ -28,10 +28,10 @@ const sh = (args: readonly string[]) => args.map(shellQuote).join(" ");
 const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
 const numbered = (steps: Omit<Step, "index">[]): Step[] => steps.map((s, index) => ({ ...s, index }));
 
-/** A step of a member: joins the sandbox's namespaces when it shares any, else a sandbox of its own. */
-function memberEffect(runtime: ContainerRuntime, kind: "init" | "app", image: string, sandboxImage: string, shares: NamespaceType[]): StepEffect {
+/** A step of a member: joins the sandbox's namespaces when it shares any, else a sandbox of its own (or the host's network's). */
+function memberEffect(runtime: ContainerRuntime, kind: "init" | "app", image: string, sandboxImage: string, shares: NamespaceType[], hostNetwork: boolean): StepEffect {
   if (kind === "init") return { type: "completed", runtime, image };
-  return shares.length > 0 ? { type: "joins", runtime, image, sandboxImage, shares } : { type: "sandbox", runtime, image, hostPort: null };
+  return shares.length > 0 ? { type: "joins", runtime, image, sandboxImage, shares } : sandboxEffect(runtime, image, null, hostNetwork);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ export function planCriSteps(plan: CriPodPlan, opts: CriStepOptions): Step[] {
         `New namespaces (${own}) held by the runtime's pause container (${opts.sandboxImage}), PID 1 of the new pid namespace, under ${cgroup}` +
         (published ? `; the CNI publishes ${published.hostIp}:${published.hostPort} → ${published.containerPort}.` : "."),
       container: sandboxName(plan.pod),
-      effect: { type: "sandbox", runtime: opts.runtime, image: opts.sandboxImage, hostPort: published?.hostPort ?? null, ...(options.network === "NODE" ? { hostNetwork: true } : {}) },
+      effect: sandboxEffect(opts.runtime, opts.sandboxImage, published?.hostPort ?? null, options.network === "NODE"),
     },
   ];
   for (const c of plan.containers) {
@@ -94,7 +94,7 @@ export function planCriSteps(plan: CriPodPlan, opts: CriStepOptions): Step[] {
           ? `${c.name} ${joins}, runs to completion and exits 0 before the next starts, under ${cgroup}.`
           : `${c.name} ${joins}, with a mnt namespace of its own${limit}, under ${cgroup}.`,
       container: c.name,
-      effect: memberEffect(opts.runtime, c.kind, c.config.image.image, opts.sandboxImage, shares),
+      effect: memberEffect(opts.runtime, c.kind, c.config.image.image, opts.sandboxImage, shares, options.network === "NODE"),
     });
   }
   const apps = plan.containers.filter((c) => c.kind === "app");
@@ -149,7 +149,7 @@ export function planPodmanSteps(plan: PodmanPlan, opts: PodmanStepOptions): Step
         `New namespaces (${shared.length > 0 ? shared.join(", ") : "none shared"}, mnt) held by the infra container ${plan.create.infra_name} (${infraWord}, ${infraImage}), PID 1 of the new pid namespace` +
         (published ? `, publishing ${published.hostIp}:${published.hostPort} → ${published.containerPort}.` : "."),
       container: plan.create.infra_name,
-      effect: { type: "sandbox", runtime: "podman", image: infraImage, hostPort: published?.hostPort ?? null, ...(plan.create.netns?.nsmode === "host" ? { hostNetwork: true } : {}) },
+      effect: sandboxEffect("podman", infraImage, published?.hostPort ?? null, plan.create.netns?.nsmode === "host"),
     },
   ];
   for (const c of plan.containers) {
@@ -166,7 +166,7 @@ export function planPodmanSteps(plan: PodmanPlan, opts: PodmanStepOptions): Step
           ? `${c.podName} ${joins}, runs to completion in the foreground and exits 0 before the next starts (a plain member: Podman adds no init container to a running pod).`
           : `${c.podName} ${joins}, with a mnt namespace of its own${limit}.`,
       container: body.name,
-      effect: memberEffect("podman", c.kind, body.image, infraImage, shares),
+      effect: memberEffect("podman", c.kind, body.image, infraImage, shares, plan.create.netns?.nsmode === "host"),
     });
   }
   const apps = plan.containers.filter((c) => c.kind === "app");

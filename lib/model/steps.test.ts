@@ -36,6 +36,15 @@ describe("planSteps", () => {
     for (const s of inits) expect(s.command.replace(/ \\\n\s+/g, " ")).toMatch(/^docker run --name /);
   });
 
+  it("host-namespaces: the sandbox and the shell are seen in the host's network (--net host)", () => {
+    const entry = CATALOGUE.find((e) => e.id === "host-namespaces")!;
+    const steps = planSteps(planPod(entry.pods(ctx)[0]!, { sample: entry.id, sourceOf: () => "stand-in" }));
+    expect(steps.filter((s) => s.kind === "container").map((s) => s.effect)).toEqual([
+      expect.objectContaining({ type: "sandbox", hostNetwork: true }),
+      expect.objectContaining({ type: "sandbox", hostNetwork: true }),
+    ]);
+  });
+
   it("every catalogue entry has steps, each with a command and a change", () => {
     for (const entry of CATALOGUE) {
       for (const spec of entry.pods(ctx)) {

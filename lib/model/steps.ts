@@ -34,6 +34,11 @@ export type StepEffect =
   /** Nothing the snapshot shows: a probe reads, it changes nothing. */
   | { type: "observation" };
 
+/** The effect of a container that holds namespaces of its own, or (hostNetwork) is in the host's network. */
+export function sandboxEffect(runtime: ContainerRuntime, image: string, hostPort: number | null, hostNetwork: boolean): StepEffect {
+  return { type: "sandbox", runtime, image, hostPort, ...(hostNetwork ? { hostNetwork: true } : {}) };
+}
+
 /** A file a step's command reads (crictl's JSON configs): written before the command, when typed. */
 export interface StepFile {
   name: string;
@@ -160,12 +165,12 @@ export function planSteps(plan: readonly PlannedContainer[]): Step[] {
     container: c.name,
     effect:
       c.kind === "sandbox"
-        ? { type: "sandbox", runtime: "docker", image: c.image, hostPort: c.port?.hostPort ?? null }
+        ? sandboxEffect("docker", c.image, c.port?.hostPort ?? null, c.networkMode === "host")
         : c.kind === "init"
           ? { type: "completed", runtime: "docker", image: c.image }
           : sandbox && joined(c).length > 0
             ? { type: "joins", runtime: "docker", image: c.image, sandboxImage: sandbox.image, shares: joined(c) }
-            : { type: "sandbox", runtime: "docker", image: c.image, hostPort: null },
+            : sandboxEffect("docker", c.image, null, c.networkMode === "host"),
   }));
   const pidMember = plan.find((c) => c.kind === "app" && c.pidMode?.startsWith("container:"));
   const netMember = plan.find((c) => c.kind === "app" && c.networkMode?.startsWith("container:"));
