@@ -48,7 +48,7 @@ describe("parseSnapshotFile", () => {
 
   it("reads a file saved before the network was read: no network or uts records", () => {
     const { networks, hostnames, ...older } = sampleJson.snapshot;
-    expect([networks, hostnames]).toEqual([[], []]);
+    expect(networks.length * hostnames.length).toBeGreaterThan(0); // the sample has them: the older file is it without them
     const result = parseSnapshotFile(JSON.stringify(older));
     if (!result.ok) throw new Error(result.detail);
     expect(result.value.snapshot.networks).toEqual([]);

@@ -60,8 +60,8 @@ describe("overviewTiles", () => {
     const tiles = overviewTiles(snap);
     expect(tiles).toHaveLength(1);
     const tile = tiles[0] as PodTile;
-    expect(tile).toMatchObject({ kind: "pod", name: "demo-16b0ff", runtime: "docker", k8sNamespace: null, running: 3, sharingDiffers: false, host: [], ref: "demo-16b0ff" });
-    expect(tile.containers.map((c) => c.name)).toEqual(["demo-16b0ff-pause", "demo-16b0ff-ghost", "demo-16b0ff-nginx"]);
+    expect(tile).toMatchObject({ kind: "pod", name: "demo-b780a2", runtime: "docker", k8sNamespace: null, running: 3, sharingDiffers: false, host: [], ref: "demo-b780a2" });
+    expect(tile.containers.map((c) => c.name)).toEqual(["demo-b780a2-pause", "demo-b780a2-ghost", "demo-b780a2-nginx"]);
     expect(tile.sharedByAll).toEqual(["net", "ipc", "pid"]);
   });
 
