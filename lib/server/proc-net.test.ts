@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { NET_FILES_MAX_AGE_MS, NetReadCache, readHostInterfaces, readNetworkNamespaces, TCP_MAX_AGE_MS, TCP_SETTLE_MS } from "./proc-net";
+import type { NetworkNamespace } from "@/lib/model/types";
 
 /** Fake /proc trees recorded from this project's machine by scripts/record-net-fixtures.ts (see test/fixtures/README.md). */
 const root = (name: string) => new URL(`../../test/fixtures/net-${name}/proc`, import.meta.url).pathname;
@@ -90,83 +91,76 @@ describe("readNetworkNamespaces", () => {
 });
 
 describe("NetReadCache", () => {
-  it("reads tcp and tcp6 again when the sockets held change, once TCP_SETTLE_MS after, and after TCP_MAX_AGE_MS", () => {
+  /** A copy of the docker-demo tree to change, a clock, and the demo pod's namespace read with the cache. */
+  function demoTree(test: (t: { dir: string; cache: NetReadCache; tick: (ms: number) => void; read: () => NetworkNamespace; ghostListens: (yes: boolean) => void }) => void, rereads?: number) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "net-cache-"));
     try {
       fs.cpSync(root("docker-demo"), dir, { recursive: true, verbatimSymlinks: true });
       let now = 1_000;
-      const cache = new NetReadCache(() => now);
-      const read = () =>
-        readNetworkNamespaces({ procRoot: dir, hostPid: 2, targets: [{ inode: 4026532184, readThrough: 4908, pids: [4908, 4980, 5029] }], containerOf: () => null, cache })[0]!;
+      const cache = new NetReadCache(() => now, rereads);
       const tcp6 = path.join(dir, "4908", "net", "tcp6");
       const original = fs.readFileSync(tcp6, "utf8");
-      const ghostListens = (yes: boolean) => fs.writeFileSync(tcp6, yes ? original : original.replace(/\n.*:0940 .*\n/, "\n"));
-      expect(read().listeners.map((l) => l.port)).toEqual([80, 2368]);
+      test({
+        dir,
+        cache,
+        tick: (ms) => (now += ms),
+        read: () => readNetworkNamespaces({ procRoot: dir, hostPid: 2, targets: [DEMO_TARGET], containerOf: () => null, cache })[0]!,
+        ghostListens: (yes) => fs.writeFileSync(tcp6, yes ? original : original.replace(/\n.*:0940 .*\n/, "\n")),
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const DEMO_TARGET = { inode: 4026532184, readThrough: 4908, pids: [4908, 4980, 5029] };
+  const ports = (ns: NetworkNamespace) => ns.listeners.map((l) => l.port);
+
+  it("reads tcp and tcp6 again when the sockets held change, once TCP_SETTLE_MS after, and after TCP_MAX_AGE_MS", () =>
+    demoTree(({ dir, tick, read, ghostListens }) => {
+      expect(ports(read())).toEqual([80, 2368]);
       // ghost's socket stops listening, its fd stays: the same sockets, the tables are not read again…
       ghostListens(false);
-      now += TCP_SETTLE_MS - 1;
-      expect(read().listeners.map((l) => l.port)).toEqual([80, 2368]);
+      tick(TCP_SETTLE_MS - 1);
+      expect(ports(read())).toEqual([80, 2368]);
       // …but once more TCP_SETTLE_MS after the sockets were first seen,
-      now += 1;
-      expect(read().listeners.map((l) => l.port)).toEqual([80]);
+      tick(1);
+      expect(ports(read())).toEqual([80]);
       // then not while they stay the same (the other files are read again meanwhile)…
       ghostListens(true);
-      now += TCP_MAX_AGE_MS * 0.75 - 1;
-      expect(read().listeners.map((l) => l.port)).toEqual([80]);
+      tick(TCP_MAX_AGE_MS * 0.75 - 1);
+      expect(ports(read())).toEqual([80]);
       // …until the tables are older than TCP_MAX_AGE_MS (at most 5/4 of it, by inode);
-      now += TCP_MAX_AGE_MS * 0.5;
-      expect(read().listeners.map((l) => l.port)).toEqual([80, 2368]);
+      tick(TCP_MAX_AGE_MS * 0.5);
+      expect(ports(read())).toEqual([80, 2368]);
       // and at once when a process holds another socket.
       ghostListens(false);
       fs.symlinkSync("socket:[424242]", path.join(dir, "5029", "fd", "9"));
-      expect(read().listeners.map((l) => l.port)).toEqual([80]);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+      expect(ports(read())).toEqual([80]);
+    }));
 
-  it("reads at most tcpRereadsPerSnapshot namespaces' tables again for their age or to settle, the others in later snapshots", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "net-cache-"));
-    try {
-      fs.cpSync(root("docker-demo"), dir, { recursive: true, verbatimSymlinks: true });
-      let now = 1_000;
-      const cache = new NetReadCache(() => now, 2);
+  it("reads at most tcpRereadsPerSnapshot namespaces' tables again for their age or to settle, the others in later snapshots", () =>
+    demoTree(({ dir, cache, tick, ghostListens }) => {
       // Three namespaces read through the same process: the fixture's files for each.
-      const targets = [1, 2, 3].map((inode) => ({ inode, readThrough: 4908, pids: [4908, 4980, 5029] }));
+      const targets = [1, 2, 3].map((inode) => ({ ...DEMO_TARGET, inode }));
       const read = () => readNetworkNamespaces({ procRoot: dir, hostPid: 2, targets, containerOf: () => null, cache }).map((n) => n.listeners.length);
       expect(read()).toEqual([2, 2, 2]); // new: all read at once, whatever the budget
-      const tcp6 = path.join(dir, "4908", "net", "tcp6");
-      fs.writeFileSync(tcp6, fs.readFileSync(tcp6, "utf8").replace(/\n.*:0940 .*\n/, "\n"));
-      now += TCP_SETTLE_MS;
+      ghostListens(false);
+      tick(TCP_SETTLE_MS);
       expect(read()).toEqual([1, 1, 2]); // two settle now…
       expect(read()).toEqual([1, 1, 1]); // …the third in the next snapshot
-      expect(cache.namespaces.get(3)!.tcpReadAt).toBe(now);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }, 2));
 
-  it("reads the files other than tcp and tcp6 again after NET_FILES_MAX_AGE_MS, keeping the tables", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "net-cache-"));
-    try {
-      fs.cpSync(root("docker-demo"), dir, { recursive: true, verbatimSymlinks: true });
-      let now = 1_000;
-      const cache = new NetReadCache(() => now);
-      const read = () =>
-        readNetworkNamespaces({ procRoot: dir, hostPid: 2, targets: [{ inode: 4026532184, readThrough: 4908, pids: [4908, 4980, 5029] }], containerOf: () => null, cache })[0]!;
+  it("reads the files other than tcp and tcp6 again after NET_FILES_MAX_AGE_MS, keeping the tables", () =>
+    demoTree(({ dir, tick, read }) => {
       const first = read();
-      now += TCP_SETTLE_MS;
+      tick(TCP_SETTLE_MS);
       read(); // settled
       fs.writeFileSync(path.join(dir, "4908", "net", "dev"), "Inter-|\n face |\n");
-      now += NET_FILES_MAX_AGE_MS * 1.25;
+      tick(NET_FILES_MAX_AGE_MS * 1.25);
       const later = read();
       expect(first.interfaces.length).toBeGreaterThan(0);
       expect(later.interfaces).toEqual([]);
       expect(later.listeners).toEqual(first.listeners);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
   it("reads each host interface once, and forgets those no longer listed", () => {
     const cache = new NetReadCache();
