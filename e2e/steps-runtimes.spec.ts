@@ -63,6 +63,7 @@ test("step by step on Podman: the highlight of each step, a typed step, the befo
   await expect(timeline).toHaveCount(5);
   await expect(timeline.nth(3)).toContainText(/demo-[0-9a-f]{6}-nginx joined demo-[0-9a-f]{6}-pause's net, ipc, pid, uts/);
   fs.mkdirSync("artifacts", { recursive: true });
+  await page.getByTestId("step-timeline").screenshot({ path: "artifacts/step-timeline-podman.png" });
   // Presenting: the step just done, the current one, and the graph with the highlight, large.
   await page.setViewportSize({ width: 1600, height: 900 });
   await page.getByTestId("presentation-toggle").click();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { container, limits, proc, snapshot } from "@/test/support/model-builders";
 import { CHALLENGES, checkChallenges, MEMORY_64_MIB, scopeToLabel, type ChallengeStatus } from "./challenges";
-import type { Container, Process, Snapshot } from "./types";
+import type { Container, Listener, NetworkNamespace, Process, Snapshot } from "./types";
 
 const HOST = { net: 1000, pid: 1001, ipc: 1002 };
 const host = { hostname: "h", kernel: "6.1", cgroupVersion: "hybrid" as const, namespaces: HOST, namespacesFrom: 1 };
@@ -57,17 +57,32 @@ describe("proxy-blog", () => {
   const port = { containerPort: 80, protocol: "tcp", hostIp: "127.0.0.1", hostPort: 8883 };
   const hub = run("hub", 10, { net: 5 }, { ports: [port] });
   const procs = [initProc(10, "hub-id", ["/pause"]), initProc(11, "px-id", ["nginx"]), initProc(12, "bl-id", ["httpd", "-p", "2368"])];
-  it("passes with a hub publishing :80 and two workers in its net namespace", () => {
-    const s = snap([hub, run("px", 11, { net: 5 }), run("bl", 12, { net: 5 })], procs);
-    expect(passed(check("proxy-blog", s))).toContain("hub publishes 127.0.0.1:8883 → 80; px, bl run there");
+  const listener = (port: number, pid: number, containerId: string): Listener => ({ protocol: "tcp6", address: "::", port, inode: 900 + port, pids: [pid], containerIds: [containerId] });
+  /** The kernel's view of net:[inode]: these sockets listening, with their owners. */
+  const net = (inode: number, listeners: Listener[]): NetworkNamespace => ({ inode, readThrough: 10, fdsReadOf: [10, 11, 12], interfaces: [], addresses: [], defaultRoutes: [], listeners, sysfs: null, problems: [] });
+  const withNet = (s: Snapshot, ...networks: NetworkNamespace[]): Snapshot => ({ ...s, networks });
+  const pod = [hub, run("px", 11, { net: 5 }), run("bl", 12, { net: 5 })];
+
+  it("passes with a hub publishing :80, the proxy listening on :80 and the blog on another port in its net namespace", () => {
+    const s = withNet(snap(pod, procs), net(5, [listener(80, 11, "px-id"), listener(2368, 12, "bl-id")]));
+    expect(passed(check("proxy-blog", s))).toContain("hub publishes 127.0.0.1:8883 → 80, where px listens; bl listens on :2368, reachable from it over localhost");
   });
-  it("is not passed with the blog alone in the hub's namespace, or in a namespace of its own", () => {
-    expect(why(check("proxy-blog", snap([hub, run("bl", 12, { net: 5 })], procs)))).toBe(
-      "Only bl runs in hub's net namespace: the proxy and the blog both need to — start the other one with --net container:hub.",
+  it("is not passed while nothing listens on :80, or only the proxy listens", () => {
+    expect(why(check("proxy-blog", withNet(snap(pod, procs), net(5, [listener(2368, 12, "bl-id")]))))).toBe(
+      "Nothing listens on :80 in hub's net namespace (hub, px, bl are there): start the proxy there with --net container:hub.",
     );
-    expect(why(check("proxy-blog", snap([hub, run("px", 11, { net: 6 }), run("bl", 12, { net: 7 })], procs)))).toContain(
+    expect(why(check("proxy-blog", withNet(snap(pod, procs), net(5, [listener(80, 11, "px-id")]))))).toBe(
+      "px listens on :80 in hub's net namespace, but no other container listens there: start the blog with --net container:hub.",
+    );
+    // Both sockets held by one container: that is not a proxy in front of a blog.
+    expect(check("proxy-blog", withNet(snap(pod, procs), net(5, [listener(80, 11, "px-id"), listener(2368, 11, "px-id")]))).passed).toBe(false);
+  });
+  it("is not passed with the blog and the proxy in namespaces of their own, nor before the namespace was read", () => {
+    const apart = [hub, run("px", 11, { net: 6 }), run("bl", 12, { net: 7 })];
+    expect(why(check("proxy-blog", withNet(snap(apart, procs), net(5, []), net(6, [listener(80, 11, "px-id")]), net(7, [listener(2368, 12, "bl-id")]))))).toContain(
       "nothing runs in its net namespace yet: start the blog and the proxy with --net container:hub",
     );
+    expect(why(check("proxy-blog", snap(pod, procs)))).toContain("has not been read yet");
   });
   it("is not passed when nothing publishes :80", () => {
     expect(why(check("proxy-blog", snap([run("px", 11, { net: 5 }), run("bl", 12, { net: 5 })], procs)))).toContain("Nothing publishes a port to :80");

@@ -136,26 +136,32 @@ const proxyBlog: Challenge = {
     "docker run -d --name blog --net container:hub <ghost image>; docker run -d --name proxy --net container:hub <nginx image>; then curl http://127.0.0.1:8883/",
   ],
   looksAt:
-    "a net namespace (not the host's) holding a container that publishes a host port to port 80, and at least two running containers there that are not an idle sandbox (pause, sleep). It cannot see listening sockets: fetch the page yourself to see the blog answer.",
+    "a net namespace (not the host's) holding a container that publishes a host port to port 80, and there, in the kernel's listening TCP sockets (/proc/PID/net/tcp, tcp6, their owners from /proc/PID/fd), :80 held by one container (the proxy) and another port by another (the blog). Whether the proxy forwards to the blog is for you to fetch: the page should be the blog's.",
   check(s) {
-    const groups = sharing(s, "net");
     const publishers = running(s).filter((c) => c.ports.some((p) => p.containerPort === 80) && c.namespaces.net !== undefined);
     if (publishers.length === 0) return notYet("Nothing publishes a port to :80: start the hub with -p 127.0.0.1:8883:80 (the proxy will listen on :80 in its net namespace).");
-    let best: { hub: Container; workers: Container[] } | null = null;
+    const nameOf = (id: string) => s.containers.find((c) => c.id === id)?.name ?? id.slice(0, 12);
+    let closest: string | null = null;
     for (const hub of publishers) {
-      const members = groups.get(hub.namespaces.net!) ?? [hub];
-      const workers = members.filter((c) => !IDLE.has(programOfContainer(s, c) ?? ""));
-      if (!best || workers.length > best.workers.length) best = { hub, workers };
-      if (workers.length >= 2) {
-        const port = hub.ports.find((p) => p.containerPort === 80)!;
+      const port = hub.ports.find((p) => p.containerPort === 80)!;
+      const net = s.networks.find((n) => n.inode === hub.namespaces.net);
+      const members = sharing(s, "net").get(hub.namespaces.net!) ?? [hub];
+      const tcp = (net?.listeners ?? []).filter((l) => l.protocol.startsWith("tcp") && l.containerIds.length > 0);
+      const proxy = tcp.find((l) => l.port === 80);
+      const blog = proxy && tcp.find((l) => l.port !== 80 && l.containerIds.some((id) => !proxy.containerIds.includes(id)));
+      if (proxy && blog) {
+        const proxyName = nameOf(proxy.containerIds[0]!);
+        const blogName = nameOf(blog.containerIds.find((id) => !proxy.containerIds.includes(id))!);
         return pass(
-          `${names(members)} share net:[${hub.namespaces.net}]; ${hub.name} publishes ${port.hostIp}:${port.hostPort} → 80; ${names(workers)} run there (proxy and blog). Fetch http://localhost:${port.hostPort}/ to see it answer.`,
+          `${names(members)} share net:[${hub.namespaces.net}]; ${hub.name} publishes ${port.hostIp}:${port.hostPort} → 80, where ${proxyName} listens; ${blogName} listens on :${blog.port}, reachable from it over localhost. Fetch http://localhost:${port.hostPort}/ to see the blog answer.`,
         );
       }
+      if (net === undefined) closest ??= `The network namespace of ${hub.name} has not been read yet: wait for the next snapshot.`;
+      else if (members.length < 2) closest ??= `${hub.name} publishes :80 but nothing runs in its net namespace yet: start the blog and the proxy with --net container:${hub.name}.`;
+      else if (!proxy) closest = `Nothing listens on :80 in ${hub.name}'s net namespace (${names(members)} are there): start the proxy there with --net container:${hub.name}.`;
+      else closest = `${nameOf(proxy.containerIds[0]!)} listens on :80 in ${hub.name}'s net namespace, but no other container listens there: start the blog with --net container:${hub.name}.`;
     }
-    const { hub, workers } = best!;
-    if (workers.length === 0) return notYet(`${hub.name} publishes :80 but nothing runs in its net namespace yet: start the blog and the proxy with --net container:${hub.name}.`);
-    return notYet(`Only ${names(workers)} runs in ${hub.name}'s net namespace: the proxy and the blog both need to — start the other one with --net container:${hub.name}.`);
+    return notYet(closest!);
   },
 };
 
