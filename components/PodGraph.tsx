@@ -18,6 +18,7 @@ import {
   HOST_QUIET_TYPES,
   LAYOUT_SIZES,
   layoutPodGraph,
+  spokeNote,
   type EdgeLayout,
   type HostEdgeLayout,
   type HostNodeLayout,
@@ -99,32 +100,35 @@ export function PodGraph({ snapshot, selectedId, onSelect, compact = false, titl
           />
         );
       })}
-      {layout.edges.map((edge) => (
-        <g key={edge.id}>
-          <title>{linkFact(edge.shared, containers.get(edge.sandboxId), containers.get(edge.memberId))}</title>
-          <rect
-            x={edge.labelX - edge.labelWidth / 2 - 10}
-            y={edge.labelY - 16}
-            width={edge.labelWidth + 20}
-            height={32}
-            rx={16}
-            fill="#ffffff"
-            stroke={isSelectedEdge(edge) ? ACCENT : "#cbd5e1"}
-            strokeWidth={2}
-          />
-          <text
-            data-testid="spoke-label"
-            data-edge={edge.id}
-            x={edge.labelX}
-            y={edge.labelY}
-            dy="0.35em"
-            textAnchor="middle"
-            className="text-[18px] font-bold"
-          >
-            {edge.shared.length === 0 ? <tspan className="fill-slate-600">nothing shared</tspan> : <NamespaceSpans types={edge.shared} />}
-          </text>
-        </g>
-      ))}
+      {layout.edges.map((edge) => {
+        const note = spokeNote(edge.shared, containers.get(edge.sandboxId), containers.get(edge.memberId));
+        return (
+          <g key={edge.id}>
+            <title>{linkFact(edge.shared, containers.get(edge.sandboxId), containers.get(edge.memberId))}</title>
+            <rect
+              x={edge.labelX - edge.labelWidth / 2 - 10}
+              y={edge.labelY - 16}
+              width={edge.labelWidth + 20}
+              height={32}
+              rx={16}
+              fill="#ffffff"
+              stroke={isSelectedEdge(edge) ? ACCENT : "#cbd5e1"}
+              strokeWidth={2}
+            />
+            <text
+              data-testid="spoke-label"
+              data-edge={edge.id}
+              x={edge.labelX}
+              y={edge.labelY}
+              dy="0.35em"
+              textAnchor="middle"
+              className="text-[18px] font-bold"
+            >
+              {note ? <tspan className="fill-slate-600">{note}</tspan> : <NamespaceSpans types={edge.shared} />}
+            </text>
+          </g>
+        );
+      })}
       {layout.host && <HostNode host={layout.host} snapshot={snapshot} />}
       {layout.hostEdges.map((edge) => (
         <g key={edge.id}>

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
-import { RUN_LABEL } from "./support/demo-pod";
+import { removeRunPods, RUN_LABEL } from "./support/demo-pod";
 
 /**
  * A trainer steps through the demo pod on Podman (not Docker): after each Next step Podman
@@ -16,16 +16,7 @@ const SOCKET = "unix:///run/podman/podman.sock";
 const podman = (...args: string[]) => execFileSync("podman", ["--url", SOCKET, ...args], { encoding: "utf8", timeout: 60_000 }).trim();
 const count = () => podman("ps", "-aq", "--filter", `label=${RUN_LABEL}`).split("\n").filter(Boolean).length;
 
-test.afterAll(async () => {
-  const pods = podman("pod", "ps", "-q", "--filter", `label=${RUN_LABEL}`).split("\n").filter(Boolean);
-  if (pods.length > 0) podman("pod", "rm", "-f", "-t", "0", ...pods);
-  // The CRI's pods of this run, through the app (it removes their netns and cgroups too).
-  const base = process.env.POD_ANATOMY_URL ?? "http://localhost:3999";
-  const token = /<meta name="pod-anatomy-token" content="([0-9a-f]+)"/.exec(await (await fetch(base)).text())?.[1] ?? "";
-  const snapshot = (await (await fetch(`${base}/api/snapshot`)).json()) as { containers: { labels: Record<string, string>; runtime: string }[] };
-  const ours = new Set(snapshot.containers.filter((c) => c.runtime === "containerd" && `io.pod-anatomy.run=${c.labels["io.pod-anatomy.run"]}` === RUN_LABEL).map((c) => c.labels["io.pod-anatomy.pod"]!));
-  for (const pod of ours) await fetch(`${base}/api/pods/${pod}`, { method: "DELETE", headers: { "x-pod-anatomy-token": token, Origin: base, "Sec-Fetch-Site": "same-origin" } });
-});
+test.afterAll(removeRunPods);
 
 test("step by step on Podman: the highlight of each step, a typed step, the before/after export", async ({ page }) => {
   test.setTimeout(300_000);

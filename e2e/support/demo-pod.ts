@@ -14,6 +14,27 @@ export function removeRunContainers(): void {
 }
 
 /**
+ * Remove every pod of this test run on every runtime, whatever a failed test left: Docker's
+ * containers and Podman's pods by label with their CLIs, the CRI's pods through the app's
+ * DELETE /api/pods/NAME (it removes their netns and pod cgroup too; there is no crictl here).
+ */
+export async function removeRunPods(): Promise<void> {
+  removeRunContainers();
+  try {
+    const podman = (...args: string[]) => execFileSync("podman", ["--url", "unix:///run/podman/podman.sock", ...args], { encoding: "utf8", timeout: 60_000 }).trim();
+    const pods = podman("pod", "ps", "-q", "--filter", `label=${RUN_LABEL}`).split("\n").filter(Boolean);
+    if (pods.length > 0) podman("pod", "rm", "-f", "-t", "0", ...pods);
+  } catch {
+    // no Podman here: nothing of this run on it
+  }
+  const base = process.env.POD_ANATOMY_URL ?? "http://localhost:3999";
+  const token = /<meta name="pod-anatomy-token" content="([0-9a-f]+)"/.exec(await (await fetch(base)).text())?.[1] ?? "";
+  const snapshot = (await (await fetch(`${base}/api/snapshot`)).json()) as { containers: { labels: Record<string, string>; runtime: string }[] };
+  const ours = new Set(snapshot.containers.filter((c) => c.runtime === "containerd" && c.labels["io.pod-anatomy.run"] === RUN_ID).map((c) => c.labels["io.pod-anatomy.pod"]!));
+  for (const pod of ours) await fetch(`${base}/api/pods/${pod}`, { method: "DELETE", headers: { "x-pod-anatomy-token": token, Origin: base, "Sec-Fetch-Site": "same-origin" } });
+}
+
+/**
  * Click "Create demo pod" until it succeeds (host port 8880 is shared by everyone running
  * these tests; another run's demo pod may hold it for a while). Returns the pod's name.
  */

@@ -23,6 +23,8 @@ describe("fact sources", () => {
     );
     expect(nginx.namespaces.net).toBe(pause.namespaces.net);
     expect(linkFact([], pause, nginx)).toBe("nothing shared: no namespace inode of the member equals the sandbox's");
+    // Created, not yet started: no process, nothing to compare.
+    expect(linkFact([], pause, { ...nginx, pid: null })).toBe("not running: a container without a process has no namespaces (/proc/PID/ns) to compare");
     expect(linkFact(["ipc"], pause, undefined)).toBe("ipc: System V IPC objects and POSIX message queues");
   });
 

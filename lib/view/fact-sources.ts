@@ -4,6 +4,7 @@
  * how a pod was recognised. Pure: snapshot data in, text out.
  */
 import { NAMESPACE_EXPLANATIONS, type Container, type HostFacts, type NamespaceType, type Pod } from "@/lib/model/types";
+import { spokeNote } from "./pod-graph-layout";
 
 const nsPath = (pid: number | null, type: NamespaceType) => `/proc/${pid ?? "?"}/ns/${type}`;
 
@@ -32,7 +33,9 @@ function namespaceFacts(types: readonly NamespaceType[], container: Container | 
 
 /** A spoke: each namespace the member shares with its sandbox, the same inode read from both /proc entries. */
 export function linkFact(shared: readonly NamespaceType[], sandbox: Container | undefined, member: Container | undefined): string {
-  if (shared.length === 0) return "nothing shared: no namespace inode of the member equals the sandbox's";
+  const note = spokeNote(shared, sandbox, member);
+  if (note === "not running") return "not running: a container without a process has no namespaces (/proc/PID/ns) to compare";
+  if (note) return "nothing shared: no namespace inode of the member equals the sandbox's";
   return namespaceFacts(shared, member, sandbox ? [{ pid: sandbox.pid, who: sandbox.name }] : []);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Container, Link, NamespaceType, Pod, Snapshot } from "@/lib/model/types";
-import { HOST_EDGE_TYPES, LAYOUT_SIZES, layoutPodGraph, type PodGraphLayout } from "@/lib/view/pod-graph-layout";
+import { HOST_EDGE_TYPES, LAYOUT_SIZES, layoutPodGraph, spokeNote, type PodGraphLayout } from "@/lib/view/pod-graph-layout";
 import * as build from "@/test/support/model-builders";
 
 function container(id: string, name: string, role: Container["role"], podId: string | null, shared: NamespaceType[] = []): Container {
@@ -199,6 +199,16 @@ describe("layoutPodGraph", () => {
     expect(edge!.shared).toEqual(["net", "ipc", "pid", "uts", "cgroup", "user"]);
     const visible = dist({ x: edge!.x1, y: edge!.y1 }, { x: edge!.x2, y: edge!.y2 });
     expect(visible).toBeGreaterThan("net · ipc · pid · uts · cgroup · user".length * LAYOUT_SIZES.spokeCharWidth);
+  });
+});
+
+describe("spokeNote", () => {
+  it("says nothing when namespaces are shared, 'not running' when either end has no process, else 'nothing shared'", () => {
+    expect(spokeNote(["net"], { pid: 1 }, { pid: 2 })).toBeNull();
+    expect(spokeNote([], { pid: 1 }, { pid: null })).toBe("not running");
+    expect(spokeNote([], { pid: null }, { pid: 2 })).toBe("not running");
+    expect(spokeNote([], { pid: 1 }, undefined)).toBe("not running");
+    expect(spokeNote([], { pid: 1 }, { pid: 2 })).toBe("nothing shared");
   });
 });
 

@@ -161,8 +161,18 @@ const byNameThenId = (a: Container, b: Container) =>
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Characters of a spoke label as PodGraph writes it: "net · ipc · pid", or "nothing shared". */
-const spokeLabelLength = (shared: NamespaceType[]) => (shared.length === 0 ? "nothing shared" : shared.join(" · ")).length;
+/**
+ * What a spoke that shows no namespace in common says instead: "not running" when the sandbox
+ * or the member has no process (no /proc/PID/ns to compare: created and not yet started, or
+ * exited), else "nothing shared"; null when it shares some (PodGraph draws their types).
+ */
+export function spokeNote(shared: readonly NamespaceType[], sandbox: Pick<Container, "pid"> | undefined, member: Pick<Container, "pid"> | undefined): string | null {
+  if (shared.length > 0) return null;
+  return (sandbox?.pid ?? null) === null || (member?.pid ?? null) === null ? "not running" : "nothing shared";
+}
+
+/** Characters of a spoke label as PodGraph writes it: "net · ipc · pid", or its note. */
+const spokeLabelLength = (shared: NamespaceType[], note: string | null) => (note ?? shared.join(" · ")).length;
 
 /** Characters of a host edge label as PodGraph writes it: "host net · pid". */
 const hostLabelLength = (shared: NamespaceType[]) => `host ${shared.join(" · ")}`.length;
@@ -209,7 +219,7 @@ function podItem(pod: Snapshot["pods"][number], containers: Container[], sharedB
   const n = members.length;
   // Long enough for the longest spoke label, with some line showing on either side of it,
   // and for members not to crowd each other.
-  const labelWidths = shared.map((types) => spokeLabelLength(types) * S.spokeCharWidth);
+  const labelWidths = shared.map((types, i) => spokeLabelLength(types, spokeNote(types, hub, members[i])) * S.spokeCharWidth);
   const longestLabel = Math.max(0, ...labelWidths);
   const spoke = Math.max(
     S.minSpoke,
