@@ -15,7 +15,7 @@
  * Pure: no I/O.
  */
 import { nanosToMillis, type ContainerAction, type ContainerEvent } from "./engine-events";
-import { sandboxName, type CriContainer, type CriContainerStatusResponse, type CriNamespaceOption, type CriPodSandbox } from "./cri-facts";
+import { criModes, sandboxName, type CriContainer, type CriContainerStatusResponse, type CriNamespaceOption, type CriPodSandbox } from "./cri-facts";
 import type { JoinModes } from "./event-history";
 
 /** How often the adapter polls, for the wording of the sources. */
@@ -176,13 +176,7 @@ export function criChangeEvents(change: CriPollChange, detail: CriChangeDetail, 
   return out;
 }
 
-/** Our words for the CRI's NamespaceMode: POD → "pod" (shared with its sandbox), NODE → "host", CONTAINER → "private". */
-function modeWord(mode: string | undefined): string {
-  return mode === "POD" ? "pod" : mode === "NODE" ? "host" : mode === "CONTAINER" ? "private" : mode === "TARGET" ? "target" : "";
-}
-
-/** A container's modes from its sandbox's NamespaceOption (the CRI sets them per pod; uts follows network). */
+/** A container's modes from its sandbox's NamespaceOption (cri-facts.ts criModes), none without one. */
 export function criJoinModes(options: CriNamespaceOption | null | undefined): JoinModes | null {
-  if (!options) return null;
-  return { network: modeWord(options.network), ipc: modeWord(options.ipc), pid: modeWord(options.pid), uts: options.network === "NODE" ? "host" : "pod" };
+  return options ? criModes(options) : null;
 }

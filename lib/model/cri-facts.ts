@@ -12,6 +12,7 @@
  * Pure: no I/O.
  */
 import type { ContainerFacts, ContainerRuntime, RuntimeFailure, RuntimeStatus } from "./types";
+import type { JoinModes } from "./event-history";
 
 // ---------------------------------------------------------------------------------------
 // Wire shapes (field names and numbers of kubernetes/cri-api pkg/apis/runtime/v1/api.proto)
@@ -216,6 +217,11 @@ function modeWord(mode: CriNamespaceMode | undefined): string {
   }
 }
 
+/** A container's modes in our words, from its sandbox's NamespaceOption (the CRI sets them per pod; uts follows network). */
+export function criModes(options: CriNamespaceOption): JoinModes & { uts: string } {
+  return { network: modeWord(options.network), ipc: modeWord(options.ipc), pid: modeWord(options.pid), uts: options.network === "NODE" ? "host" : "pod" };
+}
+
 /** The name given to a sandbox in ContainerFacts: `<pod>-POD`, like the kubelet's `k8s_POD_…` pause containers. */
 export const sandboxName = (pod: string): string => `${pod}-POD`;
 
@@ -277,7 +283,7 @@ export function toCriContainerFacts(
     const s = status?.status ?? null;
     const p = podOf.get(container.pod_sandbox_id);
     const state = CONTAINER_STATES[s?.state ?? container.state] ?? "unknown";
-    const modes = p?.modes ?? null;
+    const m = p?.modes ? criModes(p.modes) : null;
     // A container's pid namespace: POD shares the sandbox's, CONTAINER is its own, NODE the host's.
     out.push({
       id: container.id,
@@ -287,10 +293,10 @@ export function toCriContainerFacts(
       state,
       pid: state === "running" ? pidOf(info) : null,
       created: isoFromNanos(container.created_at),
-      networkMode: modes ? modeWord(modes.network) : "",
-      ipcMode: modes ? modeWord(modes.ipc) : "",
-      pidMode: modes ? modeWord(modes.pid) : "",
-      utsMode: modes ? (modes.network === "NODE" ? "host" : "pod") : "",
+      networkMode: m?.network ?? "",
+      ipcMode: m?.ipc ?? "",
+      pidMode: m?.pid ?? "",
+      utsMode: m?.uts ?? "",
       cgroupParent: p?.cgroupParent ?? "",
       labels: { ...container.labels },
       ports: [],

@@ -43,7 +43,6 @@ import { criImageChoices, ensureCriStandIn, ensureSandboxImage, normaliseRef, re
  */
 
 const STATUS_BUDGET_MS = 2_000;
-const POLL_MS = CRI_POLL_MS;
 const INIT_TIMEOUT_MS = 120_000;
 const INIT_POLL_MS = 250;
 
@@ -183,7 +182,7 @@ export class CriRuntime implements RuntimeAdapter {
     this.lastSeen = last;
     yield { kind: "connected" };
     while (!signal.aborted) {
-      await sleep(POLL_MS, signal);
+      await sleep(CRI_POLL_MS, signal);
       if (signal.aborted) return;
       const now = await poll();
       const observedAt = (BigInt(Date.now()) * 1_000_000n).toString();
